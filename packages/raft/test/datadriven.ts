@@ -104,3 +104,39 @@ export function parseScript(text: string, file = '<script>'): TestCase[] {
 export function argVals(args: CmdArg[], key: string): string[] | undefined {
   return args.find((a) => a.key === key)?.vals;
 }
+
+/**
+ * Log prose: lines whose first word is DEBUG, INFO, WARN or ERROR, possibly indented. Their
+ * wording is etcd's own, so conformance compares only the structural lines around them.
+ */
+const PROSE = /^\s*(DEBUG|INFO|WARN|ERROR)\b/;
+
+/** The structural lines of an output; an output that is only `ok` counts as empty. */
+export function structuralLines(output: string): string[] {
+  const lines = output.split('\n').filter((l) => l !== '' && !PROSE.test(l));
+  if (lines.length === 1 && lines[0] === 'ok') return [];
+  return lines;
+}
+
+export interface OutputDiff {
+  /** 1-based position among the structural lines. */
+  position: number;
+  expected: string | undefined;
+  actual: string | undefined;
+}
+
+/** The first structural line where the outputs differ, or null when they agree. */
+export function firstStructuralDiff(expected: string, actual: string): OutputDiff | null {
+  const want = structuralLines(expected);
+  const got = structuralLines(actual);
+  const n = Math.max(want.length, got.length);
+  for (let i = 0; i < n; i++) {
+    if (want[i] !== got[i]) return { position: i + 1, expected: want[i], actual: got[i] };
+  }
+  return null;
+}
+
+/** Runs the commands of one script file in order; implementations keep per-file state. */
+export interface ScriptRunner {
+  run(tc: TestCase): string;
+}

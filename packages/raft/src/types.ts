@@ -175,7 +175,11 @@ export const emptyConfState = (): ConfState => ({
   autoLeave: false,
 });
 
-export const emptyHardState = (): HardState => ({ term: 0 as Term, vote: NONE, commit: 0 as LogIndex });
+export const emptyHardState = (): HardState => ({
+  term: 0 as Term,
+  vote: NONE,
+  commit: 0 as LogIndex,
+});
 
 /** A message with every optional field at its zero value, as protobuf would decode it. */
 export const newMessage = (fields: Partial<Message> & Pick<Message, 'type'>): Message => ({

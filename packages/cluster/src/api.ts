@@ -1,0 +1,146 @@
+/**
+ * The surface of a running cluster, as the server and tests use it. A cluster is a set of nodes,
+ * each running the Raft core for one or more groups, connected through the network shaper.
+ * Every method that can fail for an expected reason rejects with a `ClusterError` whose `code`
+ * is stable; the HTTP layer maps codes to status codes.
+ */
+
+import type { ClusterSnapshot, LinkRule, TraceEvent } from '@raftlens/trace';
+
+/** The mistakes that real integrations make, reproducible on purpose. */
+export const INTEGRATION_FAULTS = [
+  'no-initial-conf',
+  'voters-exclude-self',
+  'double-tick',
+  'never-advance',
+  'drop-persisted-messages',
+  'never-report-snapshot',
+  'ack-on-append',
+] as const;
+export type IntegrationFault = (typeof INTEGRATION_FAULTS)[number];
+
+export interface CoreOptions {
+  electionTick: number;
+  heartbeatTick: number;
+  preVote: boolean;
+  checkQuorum: boolean;
+  readOnly: 'safe' | 'lease-based';
+  maxSizePerMsg: number;
+  maxInflightMsgs: number;
+  maxUncommittedEntriesSize: number;
+}
+
+export interface ClusterOptions {
+  name: string;
+  /** Number of founding voters, 1 to 15. */
+  size: number;
+  /** Raft groups per node; group 1 always exists. */
+  groups: number;
+  /** 'live' runs on wall-clock timers over real sockets; 'simulated' on virtual time. */
+  mode: 'live' | 'simulated';
+  seed: number;
+  storage: 'memory' | 'durable';
+  /** Where durable storage lives; one folder per node below it. */
+  dataDir?: string;
+  /** Milliseconds per tick at speed 1. */
+  tickMs: number;
+  core: CoreOptions;
+  /** Integration faults per node id. */
+  faults: Record<number, IntegrationFault[]>;
+  /** Shared secret that node-to-node connections must present. */
+  secret?: string;
+}
+
+export type ClusterErrorCode =
+  | 'UnknownNode'
+  | 'UnknownGroup'
+  | 'UnknownMessage'
+  | 'InvalidLinkRule'
+  | 'InvalidPartition'
+  | 'NodeCrashed'
+  | 'NodeRunning'
+  | 'NoLeader'
+  | 'ProposalDropped'
+  | 'Timeout'
+  | 'NotPaused'
+  | 'ClusterClosed'
+  | 'InvalidRequest'
+  | 'ConfChangeRejected';
+
+export class ClusterError extends Error {
+  constructor(
+    readonly code: ClusterErrorCode,
+    message: string,
+    readonly detail: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ClusterError';
+  }
+}
+
+export interface WriteResult {
+  key: string;
+  value: string;
+  /** Where the write was committed. */
+  index: number;
+  term: number;
+  /** The node that proposed it (the leader at the time). */
+  leader: number;
+  latencyMs: number;
+}
+
+export interface ReadResult {
+  key: string;
+  /** null when the key does not exist. */
+  value: string | null;
+  /** The read index the answer is linearizable at. */
+  readIndex: number;
+  node: number;
+}
+
+export interface StepResult {
+  /** What the step did: delivered one message, or advanced one tick. */
+  did: 'message' | 'tick';
+  msgId?: string;
+}
+
+export interface Cluster {
+  readonly name: string;
+  readonly options: ClusterOptions;
+
+  snapshot(): ClusterSnapshot;
+  /** Subscribes to every trace event, in sequence order; returns the unsubscribe function. */
+  subscribe(listener: (e: TraceEvent) => void): () => void;
+
+  pause(): void;
+  resume(): void;
+  /** While paused: deliver the next pending message, or advance every node one tick. */
+  step(what: 'message' | 'tick'): Promise<StepResult>;
+  setSpeed(factor: number): void;
+
+  setLinkRule(from: number, to: number, rule: LinkRule): void;
+  clearLinkRule(from: number, to: number): void;
+  partition(groups: number[][]): void;
+  heal(): void;
+  releaseHeld(msgId: string): void;
+  dropHeld(msgId: string): void;
+
+  crash(node: number): Promise<void>;
+  restart(node: number): Promise<void>;
+  addNode(opts: { learner: boolean; group?: number }): Promise<number>;
+  removeNode(node: number, group?: number): Promise<void>;
+  promoteLearner(node: number, group?: number): Promise<void>;
+  transferLeader(to: number, group?: number): Promise<void>;
+  compact(node: number, group?: number): Promise<number>;
+
+  /** Writes through any node (forwarded to the leader); resolves once applied. */
+  put(
+    key: string,
+    value: string,
+    opts?: { via?: number; timeoutMs?: number },
+  ): Promise<WriteResult>;
+  /** A linearizable read through ReadIndex. */
+  get(key: string, opts?: { via?: number; timeoutMs?: number }): Promise<ReadResult>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export * from './events.ts';
+export * from './snapshot.ts';
+export * from './stream.ts';

@@ -14,11 +14,7 @@
  * disagreement, so a bug shows up as a diff even where the expected output cannot see it.
  */
 
-import {
-  describeJoint,
-  jointCommittedIndex,
-  jointVoteResult,
-} from '../src/quorum/joint.ts';
+import { describeJoint, jointCommittedIndex, jointVoteResult } from '../src/quorum/joint.ts';
 import {
   type AckedIndexer,
   describeMajority,

@@ -67,8 +67,10 @@ export interface MessageSummary {
   vote: number;
   reject: boolean;
   rejectHint: number;
-  /** Entries carried, as `[term, index, type, bytes]`. */
+  /** Entries carried, as `[term, index, type, bytes]`; empty when the source did not say. */
   entries: Array<[number, number, string, number]>;
+  /** How many entries the message carried (known even when `entries` is not). */
+  entryCount: number;
   /** Index and term of an attached snapshot. */
   snapshot?: { index: number; term: number };
   /** The message's size in bytes on the wire. */
@@ -93,7 +95,11 @@ export type StateEventName =
   | 'ReceiveRequestVoteRequest'
   | 'SendRequestVoteResponse'
   | 'ReceiveRequestVoteResponse'
-  | 'ReceiveSnapshot';
+  | 'ReceiveSnapshot'
+  /** etcd's trace logger marks each Ready it hands out. */
+  | 'Ready'
+  /** etcd's trace logger marks a configuration change being proposed. */
+  | 'ChangeConf';
 
 /** A change of a node's Raft state, named as etcd raft's trace logger names it. */
 export interface StateEvent extends EventBase, NodeStateFields {

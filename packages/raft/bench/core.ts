@@ -20,12 +20,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type Entry,
-  type Message,
   MemoryStorage,
-  RawNode,
+  type Message,
   type NodeId,
-  seededRandom,
+  RawNode,
   type Snapshot,
+  seededRandom,
 } from '@raftlens/raft';
 
 interface RunResult {

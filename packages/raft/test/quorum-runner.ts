@@ -155,7 +155,8 @@ export function newQuorumRunner(): ScriptRunner {
       switch (tc.cmd) {
         case 'committed':
           if (voters.size !== qc.idxs.length) {
-            return `error: mismatched input (explicit or _) for voters ${[...voters]}: ${qc.idxs}\n`;
+            const got = qc.idxs.join(',');
+            return `error: mismatched input (explicit or _) for voters ${[...voters]}: ${got}\n`;
           }
           return runCommitted(qc, c, cj);
         case 'vote':

@@ -152,7 +152,8 @@ describe('conf change conversions', () => {
     { transition: 'ConfChangeTransitionJointExplicit', n: 3, want: [false, true] },
   ];
   for (const c of JOINT) {
-    it(`enterJoint of ${c.transition} with ${c.n} changes is autoLeave=${c.want[0]} ok=${c.want[1]}`, () => {
+    const [autoLeave, ok] = c.want;
+    it(`enterJoint of ${c.transition} with ${c.n} changes: autoLeave=${autoLeave} ok=${ok}`, () => {
       const changes = Array.from({ length: c.n }, (_, i) => ({
         type: 'ConfChangeAddNode' as const,
         nodeId: (i + 1) as NodeId,
@@ -160,7 +161,7 @@ describe('conf change conversions', () => {
 
       const got = enterJoint({ transition: c.transition, changes, context: none });
 
-      expect(got).toEqual({ autoLeave: c.want[0], ok: c.want[1] });
+      expect(got).toEqual({ autoLeave, ok });
     });
   }
 

@@ -219,7 +219,8 @@ describe('Progress commit tracking', () => {
     { sentCommit: 8, next: 10, index: 9, want: true },
   ];
   for (const c of CASES) {
-    it(`canBumpCommit(${c.index}) with sentCommit=${c.sentCommit} next=${c.next} is ${c.want}`, () => {
+    const name = `canBumpCommit(${c.index}) with sentCommit=${c.sentCommit} next=${c.next}`;
+    it(`${name} is ${c.want}`, () => {
       const pr = make({ sentCommit: idx(c.sentCommit), next: idx(c.next) });
 
       expect(pr.canBumpCommit(idx(c.index))).toBe(c.want);

@@ -43,8 +43,9 @@ export function confStateToChanges(cs: ConfState): {
 /**
  * Builds the configuration described by `cs` on top of the changer's configuration (normally
  * empty), by replaying the changes of `confStateToChanges` through the changer's own rules, so
- * a restored configuration is exactly one that changes could have produced. Each change but
- * the last is simple; a joint `cs` ends with one `enterJoint`.
+ * a restored configuration is exactly one that changes could have produced. The changes are
+ * applied one simple change at a time, except that a joint `cs` ends with one `enterJoint`
+ * carrying all of its incoming changes.
  *
  * Like the changer's methods, it returns the result and leaves the changer's tracker as it was.
  */

@@ -62,9 +62,10 @@ export class Progress {
    */
   next: LogIndex;
   /**
-   * The highest commit index sent to the follower (etcd's sentCommit), used to avoid sending
-   * empty appends that cannot move the follower's commit index. Invariant: sentCommit < next,
-   * except transiently right after a snapshot, where it equals the snapshot index.
+   * The last commit index sent to the follower (etcd's sentCommit), used to avoid sending
+   * empty appends that cannot move the follower's commit index. It is lowered to at most
+   * `next - 1` whenever `next` moves back, since what was sent with the dropped entries is
+   * presumed lost.
    */
   sentCommit: LogIndex;
   state: ProgressState;

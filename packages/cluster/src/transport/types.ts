@@ -30,6 +30,8 @@ export interface TransportStats {
   malformed: number;
   /** Frames dropped because they exceeded `maxFrameBytes`. */
   oversized: number;
+  /** Connections lost with a frame partly received; that frame is dropped. */
+  truncated: number;
   /** Dial attempts made after a failed or lost connection (the first dial is not counted). */
   reconnects: number;
   /** Sends refused because the peer's socket already buffered more than the bound. */

@@ -9,17 +9,22 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import {
   type ClusterDefaults,
   type ClusterDescription,
   DEFAULT_CLUSTER_DEFAULTS,
 } from './cluster-options.ts';
+import { ApiError } from './errors.ts';
 import { authPlugin, isLoopback } from './plugins/auth.ts';
 import { clusterRoutes } from './plugins/cluster-routes.ts';
 import { clustersPlugin } from './plugins/clusters.ts';
 import { controlRoutes } from './plugins/control-routes.ts';
-import { errorsPlugin } from './plugins/errors.ts';
+import { errorsPlugin, sendApiError } from './plugins/errors.ts';
 import { healthRoutes } from './plugins/health.ts';
 import { kvRoutes } from './plugins/kv-routes.ts';
 import { nodeRoutes } from './plugins/node-routes.ts';
@@ -90,8 +95,14 @@ export async function buildServer(opts: Partial<ServerOptions> = {}): Promise<Fa
     bodyLimit: 256 * 1024,
     // Closing the server must not wait for browsers that keep connections alive.
     forceCloseConnections: true,
+    // A URL that cannot be decoded never reaches a route or the error handler; answer it here.
+    frameworkErrors: (err, _request, reply) => {
+      sendApiError(reply as FastifyReply, new ApiError('InvalidRequest', err.message));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // The API speaks JSON only; a text body is refused as such rather than failing validation.
+  app.removeContentTypeParser('text/plain');
 
   try {
     await app.register(errorsPlugin);

@@ -63,7 +63,8 @@ export function toApiError(err: unknown, request: FastifyRequest): ApiError {
   return new ApiError('InternalError', 'the server failed to handle this request');
 }
 
-function send(reply: FastifyReply, error: ApiError): FastifyReply {
+/** Answers with the error's status and body. */
+export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply {
   if (RETRYABLE_CODES.has(error.code)) reply.header('retry-after', '1');
   return reply.code(error.statusCode).type('application/json').send(errorBody(error));
 }
@@ -78,7 +79,7 @@ export const errorsPlugin = rootPlugin('raftlens-errors', async (app) => {
     } else {
       request.log.info({ code: error.code }, 'request refused');
     }
-    return send(reply, error);
+    return sendApiError(reply, error);
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -86,6 +87,6 @@ export const errorsPlugin = rootPlugin('raftlens-errors', async (app) => {
       method: request.method,
       url: request.url,
     });
-    return send(reply, error);
+    return sendApiError(reply, error);
   });
 });

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { fakeServer } from './support/server.ts';
+
+/** Every route of the API, as OpenAPI writes paths. */
+const ROUTES = [
+  ['get', '/api/health'],
+  ['get', '/api/openapi.json'],
+  ['get', '/api/clusters'],
+  ['post', '/api/clusters'],
+  ['get', '/api/clusters/{cluster}'],
+  ['delete', '/api/clusters/{cluster}'],
+  ['get', '/api/clusters/{cluster}/diagnosis'],
+  ['get', '/api/clusters/{cluster}/stream'],
+  ['get', '/api/clusters/{cluster}/viewers'],
+  ['put', '/api/clusters/{cluster}/kv/{key}'],
+  ['get', '/api/clusters/{cluster}/kv/{key}'],
+  ['post', '/api/clusters/{cluster}/pause'],
+  ['post', '/api/clusters/{cluster}/resume'],
+  ['post', '/api/clusters/{cluster}/step'],
+  ['put', '/api/clusters/{cluster}/speed'],
+  ['put', '/api/clusters/{cluster}/links/{from}/{to}'],
+  ['delete', '/api/clusters/{cluster}/links/{from}/{to}'],
+  ['post', '/api/clusters/{cluster}/partition'],
+  ['post', '/api/clusters/{cluster}/heal'],
+  ['get', '/api/clusters/{cluster}/held'],
+  ['post', '/api/clusters/{cluster}/held/{msgId}/release'],
+  ['post', '/api/clusters/{cluster}/held/{msgId}/drop'],
+  ['post', '/api/clusters/{cluster}/nodes'],
+  ['delete', '/api/clusters/{cluster}/nodes/{node}'],
+  ['post', '/api/clusters/{cluster}/nodes/{node}/crash'],
+  ['post', '/api/clusters/{cluster}/nodes/{node}/restart'],
+  ['post', '/api/clusters/{cluster}/nodes/{node}/promote'],
+  ['post', '/api/clusters/{cluster}/nodes/{node}/compact'],
+  ['post', '/api/clusters/{cluster}/transfer-leader'],
+] as const;
+
+describe('GET /api/openapi.json', () => {
+  it('lists every route and nothing else', async () => {
+    const { app } = await fakeServer();
+
+    const res = await app.inject({ method: 'GET', url: '/api/openapi.json' });
+
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toBe('3.1.0');
+    const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`))
+      .sort();
+    expect(listed).toEqual(ROUTES.map(([method, path]) => `${method} ${path}`).sort());
+  });
+
+  it('documents bodies, parameters and the error shape from the schemas', async () => {
+    const { app } = await fakeServer();
+
+    const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+
+    const put = doc.paths['/api/clusters/{cluster}/kv/{key}'].put;
+    expect(put.requestBody.content['application/json'].schema.required).toEqual(['value']);
+    expect(put.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['cluster', 'key', 'via', 'timeoutMs']),
+    );
+    const errorSchema = put.responses['4XX'].content['application/json'].schema;
+    expect(errorSchema.properties.error.required).toEqual(['code', 'message']);
+    const snapshot = doc.paths['/api/clusters/{cluster}'].get.responses['200'];
+    expect(Object.keys(snapshot.content['application/json'].schema.properties)).toContain('nodes');
+  });
+});

@@ -1,0 +1,65 @@
+import { useEffect } from 'react';
+import { ClusterView } from './components/cluster/ClusterView.tsx';
+import { StageSummary } from './components/cluster/StageSummary.tsx';
+import { HelpOverlay } from './components/common/HelpOverlay.tsx';
+import { Legend } from './components/common/Legend.tsx';
+import { Notices } from './components/common/Notices.tsx';
+import { Header } from './components/controls/Header.tsx';
+import { Caption } from './components/feed/Caption.tsx';
+import { Inspector } from './components/inspector/Inspector.tsx';
+import { LogView } from './components/log/LogView.tsx';
+import { SidePanel } from './components/side/SidePanel.tsx';
+import { SpaceTime } from './components/spacetime/SpaceTime.tsx';
+import { useShortcuts } from './hooks/useShortcuts.ts';
+import { useStore } from './store/appStore.ts';
+import { connectStream } from './stream/connect.ts';
+
+export function App() {
+  const largeType = useStore((s) => s.largeType);
+  useEffect(() => connectStream(useStore), []);
+  useShortcuts();
+  useEffect(() => {
+    document.documentElement.classList.toggle('large', largeType);
+  }, [largeType]);
+
+  return (
+    <div className="app">
+      <Header />
+      <Notices />
+      <main className="layout">
+        <section className="stage" aria-label="Cluster">
+          <StageSummary />
+          <ClusterView />
+          <Inspector />
+          <Caption />
+          <Legend />
+        </section>
+        <SidePanel />
+        <section className="log-section" aria-labelledby="log-h">
+          <h2 id="log-h">Logs</h2>
+          <LogView />
+        </section>
+        <section className="time-section" aria-labelledby="time-h">
+          <h2 id="time-h">Messages over time</h2>
+          <SpaceTime />
+        </section>
+      </main>
+      <HelpOverlay />
+      <SvgDefs />
+    </div>
+  );
+}
+
+/** Patterns shared by every SVG on the page. */
+function SvgDefs() {
+  return (
+    <svg width="0" height="0" style={{ position: 'absolute' }} aria-hidden="true">
+      <defs>
+        <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse">
+          <rect width="6" height="6" fill="#e5e7eb" />
+          <path d="M0,6 L6,0" stroke="#9ca3af" strokeWidth="1.2" />
+        </pattern>
+      </defs>
+    </svg>
+  );
+}

@@ -1,0 +1,3 @@
+export { authHeaders, captureToken } from './auth.ts';
+export { type Api, ApiError, createApi, type ReadAnswer, type WriteAnswer } from './client.ts';
+export { paths, streamUrl } from './paths.ts';

@@ -1,0 +1,61 @@
+/**
+ * The cluster as a ring of nodes with the messages between them. D3 computes the layout; React
+ * draws the nodes, links, partitions and held messages; two D3-owned layers animate the moving
+ * messages and the election timers every frame.
+ */
+
+import { useMemo, useRef } from 'react';
+import { useElementSize } from '../../hooks/useElementSize.ts';
+import { ringLayout } from '../../model/ringLayout.ts';
+import { useStore } from '../../store/appStore.ts';
+import { nodeGroups } from '../../store/selectors.ts';
+import { HeldLayer } from './HeldLayer.tsx';
+import { LinkLayer } from './LinkLayer.tsx';
+import { MessageLayer } from './MessageLayer.tsx';
+import { NodeGlyph } from './NodeGlyph.tsx';
+import { PartitionLayer } from './PartitionLayer.tsx';
+import { TimerLayer } from './TimerLayer.tsx';
+
+export function ClusterView() {
+  const box = useRef<HTMLDivElement>(null);
+  const { width, height } = useElementSize(box);
+  const snapshot = useStore((s) => s.snapshot);
+  const group = useStore((s) => s.group);
+  const items = useMemo(() => nodeGroups(snapshot, group), [snapshot, group]);
+  const ids = useMemo(() => items.map((it) => it.node.id), [items]);
+  const idsKey = ids.join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the key stands for the id list
+  const layout = useMemo(() => ringLayout(ids, width, height), [idsKey, width, height]);
+
+  return (
+    <div className="cluster-view" ref={box}>
+      {snapshot && width > 0 && (
+        // biome-ignore lint/a11y/useSemanticElements: an SVG drawing cannot be a fieldset
+        <svg
+          width={width}
+          height={height}
+          role="group"
+          aria-label={`Cluster ${snapshot.cluster}: ${items.length} nodes`}
+        >
+          <PartitionLayer layout={layout} partitions={snapshot.partitions} />
+          <LinkLayer layout={layout} ids={ids} snapshot={snapshot} />
+          <MessageLayer layout={layout} />
+          <HeldLayer layout={layout} held={snapshot.held} group={group} />
+          <TimerLayer layout={layout} />
+          <g className="nodes">
+            {items.map((it) => (
+              <NodeGlyph
+                key={it.node.id}
+                node={it.node}
+                group={it.group}
+                at={layout.positions.get(it.node.id) ?? layout.center}
+                r={layout.nodeR}
+              />
+            ))}
+          </g>
+        </svg>
+      )}
+      {!snapshot && <p className="placeholder">Waiting for the cluster…</p>}
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import type { HeldMessageView } from '@raftlens/trace';
+import { memo } from 'react';
+import { HOLD_AT } from '../../model/flights.ts';
+import { messageStyle, nodeName } from '../../model/palette.ts';
+import { along, lane, type RingLayout } from '../../model/ringLayout.ts';
+import { useStore } from '../../store/appStore.ts';
+
+interface Props {
+  layout: RingLayout;
+  held: readonly HeldMessageView[];
+  group: number;
+}
+
+/** Held messages parked on their link, each a "paused" token in its type's colour. */
+export const HeldLayer = memo(function HeldLayer({ layout, held, group }: Props) {
+  const selectLink = useStore((s) => s.selectLink);
+  const mine = held.filter((h) => h.group === group);
+  const seen = new Map<string, number>();
+  const counts = new Map<string, number>();
+  for (const h of mine) counts.set(`${h.from}-${h.to}`, (counts.get(`${h.from}-${h.to}`) ?? 0) + 1);
+  const labelled = mine.length <= 12;
+  return (
+    <g className="held-layer">
+      {mine.map((h) => {
+        const pa = layout.positions.get(h.from);
+        const pb = layout.positions.get(h.to);
+        if (!pa || !pb) return null;
+        const key = `${h.from}-${h.to}`;
+        const k = seen.get(key) ?? 0;
+        seen.set(key, k + 1);
+        const p = along(lane(pa, pb, layout.nodeR), Math.max(0.15, HOLD_AT - k * 0.07));
+        const style = messageStyle(h.type);
+        const name = `${h.type} ${nodeName(h.from)} → ${nodeName(h.to)}, held`;
+        return (
+          // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; the group takes its role
+          <g
+            key={h.msgId}
+            className="held"
+            transform={`translate(${p.x},${p.y})`}
+            role="button"
+            tabIndex={0}
+            aria-label={name}
+            onClick={() => selectLink({ from: h.from, to: h.to })}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') selectLink({ from: h.from, to: h.to });
+            }}
+          >
+            <title>{`${name} (term ${h.term}, index ${h.index}, ${h.entries} entries)`}</title>
+            <rect x={-11} y={-11} width={22} height={22} rx={5} fill={style.colour} />
+            <rect x={-5} y={-6} width={3.5} height={12} fill="#fff" />
+            <rect x={1.5} y={-6} width={3.5} height={12} fill="#fff" />
+            {labelled && k === 0 && (
+              <text x={15} dy="0.35em" className="held-label">
+                {style.short} held{(counts.get(key) ?? 1) > 1 ? ` ×${counts.get(key)}` : ''}
+              </text>
+            )}
+          </g>
+        );
+      })}
+    </g>
+  );
+});

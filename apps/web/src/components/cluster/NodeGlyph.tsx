@@ -1,0 +1,103 @@
+import type { GroupView, NodeView } from '@raftlens/trace';
+import { memo } from 'react';
+import { CRASHED_STYLE, nodeName, ROLE_STYLES } from '../../model/palette.ts';
+import type { Point } from '../../model/ringLayout.ts';
+import { useStore } from '../../store/appStore.ts';
+
+interface Props {
+  node: NodeView;
+  group: GroupView | undefined;
+  at: Point;
+  r: number;
+}
+
+/** The words a screen reader says for a node, and the title a mouse user sees. */
+export function nodeLabel(node: NodeView, g: GroupView | undefined): string {
+  const parts = [nodeName(node.id)];
+  if (node.status !== 'running') parts.push(node.status);
+  if (g) {
+    parts.push(ROLE_STYLES[g.role].label, `term ${g.term}`);
+    if (isLearner(node.id, g)) parts.push('learner');
+    parts.push(`commit ${g.commit}`);
+  }
+  return parts.join(', ');
+}
+
+function isLearner(id: number, g: GroupView): boolean {
+  return g.confState.learners.includes(id) || g.confState.learnersNext.includes(id);
+}
+
+/** One node: a disc in its role's colour, its id, role, term, vote and commit/applied. */
+export const NodeGlyph = memo(function NodeGlyph({ node, group: g, at, r }: Props) {
+  const selected = useStore((s) => s.selectedNode === node.id);
+  const selectNode = useStore((s) => s.selectNode);
+  const down = node.status !== 'running';
+  const style = down || !g ? CRASHED_STYLE : ROLE_STYLES[g.role];
+  const leader = !down && g?.role === 'StateLeader';
+  const learner = g ? isLearner(node.id, g) : false;
+  // Text sits under the disc (the crown takes the space above), with a halo over the links.
+  const textY = r + 20;
+  const open = () => selectNode(selected ? null : node.id);
+
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; the group takes its role
+    <g
+      className={`node${down ? ' down' : ''}${selected ? ' selected' : ''}`}
+      transform={`translate(${at.x},${at.y})`}
+      role="button"
+      tabIndex={0}
+      aria-label={nodeLabel(node, g)}
+      aria-pressed={selected}
+      data-node={node.id}
+      data-role={g?.role ?? 'none'}
+      onClick={open}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          e.stopPropagation();
+          open();
+        }
+      }}
+    >
+      <title>{nodeLabel(node, g)}</title>
+      {selected && <circle r={r + 13} className="node-halo" />}
+      <circle
+        r={r}
+        fill={style.fill}
+        className={`node-disc${learner ? ' learner' : ''}${leader ? ' leader' : ''}`}
+      />
+      {leader && <LeaderMark r={r} />}
+      <text className="node-id" fill={style.ink} dy="0.35em" style={{ fontSize: r * 0.62 }}>
+        {nodeName(node.id)}
+      </text>
+      {down && <line className="strike" x1={-r * 0.8} y1={r * 0.8} x2={r * 0.8} y2={-r * 0.8} />}
+      <g transform={`translate(0,${textY})`} className="node-text">
+        <text className="node-role" fill={down ? '#4b5563' : style.fill}>
+          {down ? node.status : style.label}
+          {learner ? ' · learner' : ''}
+        </text>
+        {g && (
+          <>
+            <text y="1.25em" className="node-detail">
+              term {g.term} · vote {g.vote ? nodeName(g.vote) : '–'}
+            </text>
+            <text y="2.4em" className="node-detail">
+              commit {g.commit} · applied {g.applied}
+            </text>
+          </>
+        )}
+      </g>
+    </g>
+  );
+});
+
+/** A small crown above the leader: the role is also written out, this is for the eye. */
+function LeaderMark({ r }: { r: number }) {
+  const w = r * 0.7;
+  const y = -r - 6;
+  const h = r * 0.36;
+  const d = `M${-w / 2},${y} L${-w / 2},${y - h} L${-w / 4},${y - h * 0.55} L0,${y - h * 1.15}
+    L${w / 4},${y - h * 0.55} L${w / 2},${y - h} L${w / 2},${y} Z`;
+  // biome-ignore lint/a11y/noAriaHiddenOnFocusable: a path is not focusable; the label says leader
+  return <path d={d} className="leader-mark" aria-hidden="true" />;
+}

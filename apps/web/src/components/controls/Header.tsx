@@ -1,0 +1,49 @@
+import { useStore } from '../../store/appStore.ts';
+import { PlaybackControls } from './PlaybackControls.tsx';
+
+const STATUS_WORDS = { connecting: 'connecting…', open: 'live', reconnecting: 'reconnecting…' };
+
+/** The top bar: what is shown, whether it is live, playback, and display toggles. */
+export function Header() {
+  const cluster = useStore((s) => s.clusterName);
+  const connection = useStore((s) => s.connection);
+  const paused = useStore((s) => s.snapshot?.paused ?? false);
+  const mode = useStore((s) => s.snapshot?.mode);
+  const largeType = useStore((s) => s.largeType);
+  const setLargeType = useStore((s) => s.setLargeType);
+  const setHelpOpen = useStore((s) => s.setHelpOpen);
+  const status = connection === 'open' && paused ? 'paused' : STATUS_WORDS[connection];
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <h1>Raftlens</h1>
+        <span className="cluster-name">
+          {cluster}
+          {mode === 'simulated' ? ' · simulated' : ''}
+        </span>
+        <span className={`status status-${connection}${paused ? ' paused' : ''}`} role="status">
+          {status}
+        </span>
+      </div>
+      <PlaybackControls />
+      <div className="toggles">
+        <button
+          type="button"
+          aria-pressed={largeType}
+          aria-keyshortcuts="L"
+          onClick={() => setLargeType(!largeType)}
+        >
+          Large type
+        </button>
+        <button
+          type="button"
+          aria-keyshortcuts="Shift+?"
+          aria-label="Keyboard shortcuts and help"
+          onClick={() => setHelpOpen(true)}
+        >
+          ?
+        </button>
+      </div>
+    </header>
+  );
+}

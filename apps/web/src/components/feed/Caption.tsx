@@ -1,0 +1,16 @@
+import { useStore } from '../../store/appStore.ts';
+
+/** The last few sentences, large, under the cluster: the narration a class reads along. */
+export function Caption() {
+  const feed = useStore((s) => s.feed);
+  const recent = feed.slice(-3);
+  return (
+    <div className="caption" aria-hidden="true">
+      {recent.map((f, i) => (
+        <p key={f.seq} className={i === recent.length - 1 ? 'latest' : ''}>
+          {f.text}
+        </p>
+      ))}
+    </div>
+  );
+}

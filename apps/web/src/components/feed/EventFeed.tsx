@@ -1,0 +1,60 @@
+import { useLayoutEffect, useRef, useState } from 'react';
+import type { FeedTone } from '../../model/describe.ts';
+import { useStore } from '../../store/appStore.ts';
+
+const TONES: Array<[FeedTone, string]> = [
+  ['role', 'elections'],
+  ['client', 'client'],
+  ['commit', 'commits'],
+  ['net', 'network'],
+  ['control', 'actions'],
+  ['finding', 'findings'],
+];
+
+/** What happened, in sentences, newest last; a polite live region for screen readers. */
+export function EventFeed() {
+  const feed = useStore((s) => s.feed);
+  const [hidden, setHidden] = useState<FeedTone[]>([]);
+  const list = useRef<HTMLOListElement>(null);
+  const shown = feed.filter((f) => !hidden.includes(f.tone));
+
+  useLayoutEffect(() => {
+    const el = list.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  });
+
+  return (
+    <section className="feed-panel" aria-labelledby="feed-h">
+      <h2 id="feed-h">What happened</h2>
+      <fieldset className="chips">
+        <legend className="sr-only">Show kinds of events</legend>
+        {TONES.map(([tone, label]) => (
+          <button
+            key={tone}
+            type="button"
+            className={`chip tone-${tone}`}
+            aria-pressed={!hidden.includes(tone)}
+            onClick={() =>
+              setHidden((h) => (h.includes(tone) ? h.filter((t) => t !== tone) : [...h, tone]))
+            }
+          >
+            {label}
+          </button>
+        ))}
+      </fieldset>
+      <ol className="feed" ref={list} role="log" aria-live="polite" aria-relevant="additions">
+        {shown.map((f) => (
+          <li key={f.seq} className={`tone-${f.tone}`}>
+            <time dateTime={new Date(f.wallMs).toISOString()}>{clock(f.wallMs)}</time>
+            {f.text}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function clock(ms: number): string {
+  const d = new Date(ms);
+  return `${d.toLocaleTimeString('en-GB')}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}

@@ -1,0 +1,101 @@
+import type { GroupView, NodeView } from '@raftlens/trace';
+import type { ScaleLinear } from 'd3';
+import { type LogCell, logCell } from '../../model/logCells.ts';
+import { CRASHED_STYLE, nodeName, ROLE_STYLES, termFill } from '../../model/palette.ts';
+
+interface Props {
+  node: NodeView;
+  g: GroupView;
+  leader: GroupView | undefined;
+  x: ScaleLinear<number, number>;
+  start: number;
+  count: number;
+  cellW: number;
+  rowH: number;
+  labelW: number;
+  viewW: number;
+}
+
+/** One node's log: the visible cells, its commit and applied points, and the leader's marks. */
+export function LogRow(props: Props) {
+  const { node, g, leader, x, start, count, cellW, rowH, labelW, viewW } = props;
+  const down = node.status !== 'running';
+  const style = down ? CRASHED_STYLE : ROLE_STYLES[g.role];
+  const progress = leader && leader !== g ? leader.progress?.[String(node.id)] : undefined;
+  const cells: LogCell[] = [];
+  for (let i = start; i < start + count; i++) cells.push(logCell(g, i, leader));
+  const top = 4;
+  const h = rowH - 14;
+
+  return (
+    <svg
+      className={`log-row${down ? ' down' : ''}`}
+      width={labelW + viewW}
+      height={rowH}
+      role="img"
+      aria-label={`${nodeName(node.id)} log: last index ${g.log.lastIndex}, commit ${g.commit}, applied ${g.applied}${g.log.snapshotIndex ? `, snapshot at ${g.log.snapshotIndex}` : ''}`}
+    >
+      <svg x={labelW} width={viewW} height={rowH} aria-hidden="true">
+        {cells.map((c) => (
+          <Cell key={c.index} c={c} x={x(c.index)} y={top} w={cellW} h={h} />
+        ))}
+        <Marker at={x(g.commit + 1) - 1} h={rowH} cls="commit-mark" label="commit" />
+        {progress && (
+          <>
+            <text x={x(progress.match) + cellW / 2} y={rowH - 1} className="match-mark">
+              ▲
+            </text>
+            <text x={x(progress.next) + cellW / 2} y={rowH - 1} className="next-mark">
+              ▷
+            </text>
+          </>
+        )}
+        {g.applied < g.commit && (
+          <Marker at={x(g.applied + 1) - 1} h={rowH} cls="applied-mark" label="applied" />
+        )}
+      </svg>
+      <text x={8} y={rowH / 2 - 4} className="log-node" fill={style.fill}>
+        {nodeName(node.id)} {down ? node.status : style.label}
+      </text>
+      <text x={8} y={rowH / 2 + 11} className="log-sub">
+        c{g.commit} a{g.applied} last {g.log.lastIndex}
+      </text>
+    </svg>
+  );
+}
+
+function Cell({ c, x, y, w, h }: { c: LogCell; x: number; y: number; w: number; h: number }) {
+  if (c.kind === 'empty') return null;
+  if (c.kind === 'compacted' || c.kind === 'unknown') {
+    return (
+      <rect
+        x={x + 1}
+        y={y}
+        width={w - 2}
+        height={h}
+        className={`cell ${c.kind}`}
+        fill={c.kind === 'compacted' ? 'url(#hatch)' : '#f3f4f6'}
+      />
+    );
+  }
+  const cls = `cell${c.committed ? ' committed' : ' uncommitted'}${c.conflict ? ' conflict' : ''}`;
+  const conf = c.type?.includes('ConfChange');
+  return (
+    <g className={cls}>
+      <title>{`index ${c.index}, term ${c.term}${c.type ? `, ${c.type}` : ''}${c.summary ? `: ${c.summary}` : ''}${c.committed ? '' : ' (not committed)'}${c.conflict ? ' — conflicts with the leader' : ''}`}</title>
+      <rect x={x + 1} y={y} width={w - 2} height={h} rx={3} fill={termFill(c.term ?? 0)} />
+      <text x={x + w / 2} y={y + h / 2} dy="0.35em" textAnchor="middle">
+        {conf ? `C${c.term}` : c.term}
+      </text>
+    </g>
+  );
+}
+
+function Marker({ at, h, cls, label }: { at: number; h: number; cls: string; label: string }) {
+  return (
+    <g className={cls} transform={`translate(${at},0)`}>
+      <line y1={0} y2={h - 10} />
+      <title>{label}</title>
+    </g>
+  );
+}

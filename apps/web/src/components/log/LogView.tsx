@@ -1,0 +1,97 @@
+/**
+ * Every node's log side by side, one row per node, aligned by index. Only the cells in view are
+ * drawn: the rows are a fixed-size drawing over a scrolling spacer, so a log of a million entries
+ * costs the same as one of ten.
+ */
+
+import { scaleLinear } from 'd3';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useElementSize } from '../../hooks/useElementSize.ts';
+import { indexRange } from '../../model/logCells.ts';
+import { useStore } from '../../store/appStore.ts';
+import { leaderOf, nodeGroups } from '../../store/selectors.ts';
+import { LogAxis } from './LogAxis.tsx';
+import { LogRow } from './LogRow.tsx';
+
+const LABEL_W = 150;
+
+export function LogView() {
+  const snapshot = useStore((s) => s.snapshot);
+  const group = useStore((s) => s.group);
+  const large = useStore((s) => s.largeType);
+  const items = useMemo(() => nodeGroups(snapshot, group), [snapshot, group]);
+  const leader = leaderOf(items)?.group;
+  const scroller = useRef<HTMLDivElement>(null);
+  const { width } = useElementSize(scroller);
+  const [scrollLeft, setScrollLeft] = useState(0);
+  const cellW = large ? 46 : 34;
+  const rowH = large ? 50 : 40;
+
+  const groups = items.flatMap((it) => (it.group ? [it.group] : []));
+  const { first, last } = indexRange(groups);
+  const totalW = (last - first + 1) * cellW;
+  const viewW = Math.max(0, width - LABEL_W);
+
+  // Stay at the newest entries while the reader is there.
+  const atEnd = useRef(true);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && atEnd.current) el.scrollLeft = el.scrollWidth;
+  });
+
+  const startIndex = first + Math.floor(scrollLeft / cellW);
+  const count = Math.ceil(viewW / cellW) + 1;
+  const x = scaleLinear()
+    .domain([first, first + 1])
+    .range([-scrollLeft, -scrollLeft + cellW]);
+
+  return (
+    <div className="log-view">
+      <div
+        className="log-scroller"
+        ref={scroller}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          atEnd.current = el.scrollLeft + el.clientWidth >= el.scrollWidth - cellW;
+          setScrollLeft(el.scrollLeft);
+        }}
+      >
+        <div style={{ width: totalW + LABEL_W, height: 1 }} />
+        <div className="log-sticky" style={{ width }}>
+          <LogAxis x={x} start={startIndex} count={count} cellW={cellW} labelW={LABEL_W} />
+          {items.map((it) =>
+            it.group ? (
+              <LogRow
+                key={it.node.id}
+                node={it.node}
+                g={it.group}
+                leader={leader}
+                x={x}
+                start={startIndex}
+                count={count}
+                cellW={cellW}
+                rowH={rowH}
+                labelW={LABEL_W}
+                viewW={viewW}
+              />
+            ) : null,
+          )}
+        </div>
+      </div>
+      <LogLegend />
+    </div>
+  );
+}
+
+function LogLegend() {
+  return (
+    <p className="log-legend">
+      <span className="sr-only">Legend: </span>
+      <span className="lg-cell committed">3</span> committed (number = term)
+      <span className="lg-cell uncommitted">3</span> not yet committed
+      <span className="lg-cell conflict">2</span> conflicts with the leader
+      <span className="lg-cell compacted" /> compacted into a snapshot
+      <span className="lg-mark">▲</span> leader's match · <span className="lg-mark">▷</span> next
+    </p>
+  );
+}

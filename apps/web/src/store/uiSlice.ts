@@ -1,0 +1,90 @@
+import type { SliceCreator } from './types.ts';
+
+export interface Notice {
+  id: number;
+  tone: 'error' | 'info' | 'success';
+  text: string;
+}
+
+export interface LinkRef {
+  from: number;
+  to: number;
+}
+
+export type PanelName = 'log' | 'progress' | 'spacetime' | 'feed';
+export type SideTab = 'controls' | 'progress' | 'feed';
+
+/** What the person is looking at and has chosen: selection, filters, display modes. */
+export interface UiSlice {
+  /** The Raft group every view shows. */
+  group: number;
+  selectedNode: number | null;
+  selectedLink: LinkRef | null;
+  selectedMsgId: string | null;
+  /** Message types and nodes hidden from the diagrams. */
+  hiddenTypes: string[];
+  hiddenNodes: number[];
+  largeType: boolean;
+  helpOpen: boolean;
+  sideTab: SideTab;
+  panels: Record<PanelName, boolean>;
+  notices: Notice[];
+  /** The page is in a background tab: drawing stops, the stream keeps its place. */
+  pageHidden: boolean;
+  /** Partition being composed: node id to group number (0 = not yet placed). */
+  partitionDraft: Record<number, number>;
+
+  setGroup(group: number): void;
+  selectNode(id: number | null): void;
+  selectLink(link: LinkRef | null): void;
+  selectMessage(msgId: string | null): void;
+  toggleType(type: string): void;
+  toggleNode(id: number): void;
+  setLargeType(on: boolean): void;
+  setHelpOpen(open: boolean): void;
+  setSideTab(tab: SideTab): void;
+  togglePanel(panel: PanelName): void;
+  notify(tone: Notice['tone'], text: string): void;
+  dismiss(id: number): void;
+  setPageHidden(hidden: boolean): void;
+  setPartitionDraft(draft: Record<number, number>): void;
+}
+
+let noticeSeq = 0;
+const NOTICES_MAX = 4;
+
+function toggled<T>(list: readonly T[], item: T): T[] {
+  return list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
+}
+
+export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
+  group: 1,
+  selectedNode: null,
+  selectedLink: null,
+  selectedMsgId: null,
+  hiddenTypes: [],
+  hiddenNodes: [],
+  largeType: false,
+  helpOpen: false,
+  sideTab: 'controls',
+  panels: { log: true, progress: true, spacetime: true, feed: true },
+  notices: [],
+  pageHidden: false,
+  partitionDraft: {},
+
+  setGroup: (group) => set({ group }),
+  selectNode: (selectedNode) => set({ selectedNode, selectedLink: null }),
+  selectLink: (selectedLink) => set({ selectedLink, selectedNode: null }),
+  selectMessage: (selectedMsgId) => set({ selectedMsgId }),
+  toggleType: (type) => set((s) => ({ hiddenTypes: toggled(s.hiddenTypes, type) })),
+  toggleNode: (id) => set((s) => ({ hiddenNodes: toggled(s.hiddenNodes, id) })),
+  setLargeType: (largeType) => set({ largeType }),
+  setHelpOpen: (helpOpen) => set({ helpOpen }),
+  setSideTab: (sideTab) => set({ sideTab }),
+  togglePanel: (panel) => set((s) => ({ panels: { ...s.panels, [panel]: !s.panels[panel] } })),
+  notify: (tone, text) =>
+    set((s) => ({ notices: [...s.notices, { id: ++noticeSeq, tone, text }].slice(-NOTICES_MAX) })),
+  dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+  setPageHidden: (pageHidden) => set({ pageHidden }),
+  setPartitionDraft: (partitionDraft) => set({ partitionDraft }),
+});

@@ -1,0 +1,17 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+/**
+ * The dashboard builds to apps/web/dist, which the server serves. In development the API and the
+ * viewer stream are proxied to a server on port 3100 (override with RAFTLENS_API).
+ */
+const api = process.env.RAFTLENS_API ?? 'http://127.0.0.1:3100';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [react()],
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  server: {
+    proxy: { '/api': { target: api, ws: true } },
+  },
+});

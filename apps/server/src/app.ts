@@ -78,9 +78,13 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   clustersMax: 8,
 };
 
+/**
+ * The runtime's `createCluster`, given the server's logger. Imported when first needed, so that
+ * a server built with its own factory (the tests) does not load the runtime at all.
+ */
 async function runtimeFactory(): Promise<ClusterFactory> {
-  const runtime = await import('@raftlens/cluster');
-  return runtime.createCluster;
+  const { createCluster } = await import('@raftlens/cluster');
+  return (options, log) => createCluster({ ...options, logger: log });
 }
 
 /** Builds the server and starts its default cluster. */

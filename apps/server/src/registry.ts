@@ -8,8 +8,14 @@ import type { Cluster, ClusterOptions } from '@raftlens/cluster';
 import type { FastifyBaseLogger } from 'fastify';
 import { ApiError } from './errors.ts';
 
-/** Starts a cluster; the runtime's `createCluster`, or a test double. */
-export type ClusterFactory = (options: ClusterOptions) => Cluster | Promise<Cluster>;
+/**
+ * Starts a cluster; the runtime's `createCluster`, or a test double. `log` is bound to the
+ * cluster's name, for the runtime to bind further to each node.
+ */
+export type ClusterFactory = (
+  options: ClusterOptions,
+  log: FastifyBaseLogger,
+) => Cluster | Promise<Cluster>;
 
 export type ClusterRemovedListener = (name: string) => void;
 
@@ -62,7 +68,7 @@ export class ClusterRegistry {
     }
     this.busy.add(name);
     try {
-      const cluster = await this.factory(options);
+      const cluster = await this.factory(options, this.log.child({ cluster: name }));
       if (this.closed) {
         await cluster.close();
         throw new ApiError('ShuttingDown', 'the server is shutting down');

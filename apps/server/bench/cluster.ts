@@ -1,0 +1,266 @@
+/**
+ * bench:cluster — the write throughput and latency of a real Raftlens cluster, end to end.
+ *
+ * The server runs as its own process (`cli.ts start`): 3 nodes, each with its own WebSocket
+ * listener on loopback, durable storage. This process is the load: closed-loop HTTP clients,
+ * each writing a 64-byte value and waiting for the answer (which comes once the entry is
+ * applied) before writing the next, at 1, 16 and 64 clients. Every load runs twice: without
+ * viewers, and with ten trace viewers connected to the stream, to measure what tracing costs.
+ *
+ * Prints one JSON document on stdout. Usage:
+ *   pnpm bench:cluster [--seconds 10] [--clients 1,16,64] [--viewers 10] [--tick-ms 100]
+ */
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+
+interface BenchArgs {
+  seconds: number;
+  clients: number[];
+  viewers: number;
+  tickMs: number;
+  valueBytes: number;
+}
+
+interface RunResult {
+  clients: number;
+  viewers: number;
+  seconds: number;
+  writes: number;
+  errors: number;
+  writesPerSec: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /** What the viewers received, when there were any. */
+  stream?: { eventsPerSecPerViewer: number; gaps: number; eventsMissed: number };
+}
+
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+function parse(): BenchArgs {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '10' },
+      clients: { type: 'string', default: '1,16,64' },
+      viewers: { type: 'string', default: '10' },
+      'tick-ms': { type: 'string', default: '100' },
+      'value-bytes': { type: 'string', default: '64' },
+    },
+  });
+  return {
+    seconds: Number(values.seconds),
+    clients: values.clients.split(',').map(Number),
+    viewers: Number(values.viewers),
+    tickMs: Number(values['tick-ms']),
+    valueBytes: Number(values['value-bytes']),
+  };
+}
+
+/** Starts the server process and resolves with its base URL once it prints it. */
+function startServer(
+  args: BenchArgs,
+  dataDir: string,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      CLI,
+      'start',
+      '--port',
+      '0',
+      '--nodes',
+      '3',
+      '--storage',
+      'durable',
+      '--data-dir',
+      dataDir,
+      '--tick-ms',
+      String(args.tickMs),
+      '--log-level',
+      'warn',
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /running: (http:\/\/\S+)/.exec(out);
+      if (match?.[1] !== undefined) resolve({ child, url: match[1] });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited early with code ${code}`)));
+  });
+}
+
+async function waitForLeader(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${url}/api/clusters`);
+    const body = (await res.json()) as { clusters: Array<{ leader: number }> };
+    if ((body.clusters[0]?.leader ?? 0) !== 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('no leader was elected');
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const at = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return Math.round((sorted[Math.max(0, at)] as number) * 100) / 100;
+}
+
+/** One closed-loop client: writes until the deadline, recording each write's latency. */
+async function client(
+  url: string,
+  id: number,
+  value: string,
+  deadlineMs: number,
+  latencies: number[],
+): Promise<number> {
+  let errors = 0;
+  const body = JSON.stringify({ value });
+  for (let i = 0; performance.now() < deadlineMs; i++) {
+    const started = performance.now();
+    const res = await fetch(`${url}/api/clusters/default/kv/c${id}-${i % 1000}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    await res.arrayBuffer();
+    if (res.ok) latencies.push(performance.now() - started);
+    else errors++;
+  }
+  return errors;
+}
+
+interface Viewers {
+  events: number;
+  gaps: number;
+  missed: number;
+  close(): void;
+}
+
+/** Connects trace viewers that read and parse every message, as a browser would. */
+async function connectViewers(url: string, count: number): Promise<Viewers> {
+  const viewers: Viewers = { events: 0, gaps: 0, missed: 0, close: () => {} };
+  const sockets = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/clusters/default/stream`);
+      ws.on('message', (data) => {
+        const message = JSON.parse(data.toString());
+        if (message.type === 'events') viewers.events += message.events.length;
+        if (message.type === 'gap') {
+          viewers.gaps++;
+          viewers.missed += message.missed;
+        }
+      });
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', reject);
+      });
+      return ws;
+    }),
+  );
+  viewers.close = () => {
+    for (const ws of sockets) ws.close();
+  };
+  return viewers;
+}
+
+async function run(url: string, args: BenchArgs, clients: number, viewerCount: number) {
+  const viewers = viewerCount > 0 ? await connectViewers(url, viewerCount) : null;
+  const value = 'v'.repeat(args.valueBytes);
+  const latencies: number[] = [];
+  const started = performance.now();
+  const deadline = started + args.seconds * 1000;
+  const errors = await Promise.all(
+    Array.from({ length: clients }, (_, id) => client(url, id, value, deadline, latencies)),
+  );
+  const elapsedS = (performance.now() - started) / 1000;
+  viewers?.close();
+  latencies.sort((a, b) => a - b);
+  const result: RunResult = {
+    clients,
+    viewers: viewerCount,
+    seconds: Math.round(elapsedS * 100) / 100,
+    writes: latencies.length,
+    errors: errors.reduce((a, b) => a + b, 0),
+    writesPerSec: Math.round(latencies.length / elapsedS),
+    latencyMs: {
+      p50: percentile(latencies, 50),
+      p90: percentile(latencies, 90),
+      p99: percentile(latencies, 99),
+      max: percentile(latencies, 100),
+    },
+  };
+  if (viewers !== null) {
+    result.stream = {
+      eventsPerSecPerViewer: Math.round(viewers.events / viewerCount / elapsedS),
+      gaps: viewers.gaps,
+      eventsMissed: viewers.missed,
+    };
+  }
+  return result;
+}
+
+async function main(): Promise<void> {
+  const args = parse();
+  const dataDir = mkdtempSync(join(tmpdir(), 'raftlens-bench-'));
+  const { child, url } = await startServer(args, dataDir);
+  try {
+    await waitForLeader(url);
+    const runs: RunResult[] = [];
+    for (const clients of args.clients) {
+      runs.push(await run(url, args, clients, 0));
+      runs.push(await run(url, args, clients, args.viewers));
+    }
+    const tracingCost = args.clients.map((clients) => {
+      const bare = runs.find((r) => r.clients === clients && r.viewers === 0) as RunResult;
+      const watched = runs.find((r) => r.clients === clients && r.viewers > 0) as RunResult;
+      return {
+        clients,
+        viewers: args.viewers,
+        writesPerSecChangePct: pct(watched.writesPerSec, bare.writesPerSec),
+        p99ChangePct: pct(watched.latencyMs.p99, bare.latencyMs.p99),
+      };
+    });
+    const report = {
+      benchmark: 'raftlens bench:cluster',
+      setup: {
+        nodes: 3,
+        storage: 'durable',
+        transport: 'WebSocket on loopback, one listener per node, server in its own process',
+        valueBytes: args.valueBytes,
+        secondsPerRun: args.seconds,
+        tickMs: args.tickMs,
+        write: 'PUT /api/clusters/default/kv/{key}, answered once applied',
+      },
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '', node: process.version },
+      runs,
+      tracingCost,
+      // TODO(bench): a real etcd 3.4 cluster under the same closed-loop load, for comparison.
+      comparison: { etcd: null as null | RunResult[] },
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function pct(value: number, base: number): number {
+  return base === 0 ? 0 : Math.round(((value - base) / base) * 1000) / 10;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:cluster failed: ${err instanceof Error ? err.stack : err}\n`);
+  process.exit(1);
+});

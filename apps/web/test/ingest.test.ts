@@ -1,0 +1,70 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createAppStore } from '../src/store/index.ts';
+import { ingestBatch } from '../src/store/ingest.ts';
+import { group, msg, net, node, resetSeq, snapshot, state } from './fixtures.ts';
+
+describe('ingestBatch', () => {
+  beforeEach(() => resetSeq(100));
+
+  it('takes the hello snapshot, then folds the batch events into it and the ring', () => {
+    const store = createAppStore('default');
+    const now = Date.now();
+    const hello = snapshot([node(1), node(2)], { seq: 100, wallMs: now });
+
+    ingestBatch(store, {
+      hello: { snapshot: hello, reconnect: false },
+      events: [
+        state('BecomeLeader', 1, { term: 2, role: 'StateLeader', wallMs: now }),
+        net('Send', 'a', msg('MsgApp', 1, 2), now),
+      ],
+      missed: 0,
+      receivedAtMs: now,
+    });
+
+    const s = store.getState();
+    expect(s.connection).toBe('open');
+    expect(s.snapshot?.nodes[0]?.groups[0]?.role).toBe('StateLeader');
+    expect(s.ring.size).toBe(2);
+    expect(s.flights.flights.has('a')).toBe(true);
+    expect(s.feed.map((f) => f.text)).toEqual(['n1 became leader for term 2']);
+    expect(s.marks.map((m) => m.kind)).toEqual(['leader']);
+  });
+
+  it('tells how many events a reconnect missed', () => {
+    const store = createAppStore('default');
+    const now = Date.now();
+    ingestBatch(store, {
+      hello: { snapshot: snapshot([node(1)], { seq: 100, wallMs: now }), reconnect: false },
+      events: [],
+      missed: 0,
+      receivedAtMs: now,
+    });
+
+    ingestBatch(store, {
+      hello: { snapshot: snapshot([node(1)], { seq: 1334, wallMs: now }), reconnect: true },
+      events: [],
+      missed: 0,
+      receivedAtMs: now,
+    });
+
+    const s = store.getState();
+    expect(s.notices.map((n) => n.text)).toEqual(['reconnected; 1,234 events missed']);
+    expect(s.missedTotal).toBe(1234);
+    expect(s.marks.at(-1)?.kind).toBe('gap');
+  });
+
+  it('does not animate messages from long ago when catching up', () => {
+    const store = createAppStore('default');
+    const now = Date.now();
+
+    ingestBatch(store, {
+      snapshot: snapshot([node(1, group()), node(2)], { seq: 100, wallMs: now }),
+      events: [net('Send', 'old', msg('MsgApp', 1, 2), now - 60_000)],
+      missed: 0,
+      receivedAtMs: now,
+    });
+
+    expect(store.getState().flights.flights.size).toBe(0);
+    expect(store.getState().ring.size).toBe(1);
+  });
+});

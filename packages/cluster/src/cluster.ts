@@ -1,0 +1,704 @@
+/**
+ * A running cluster: its nodes, the network shaper between them, the clock they run on, and
+ * the trace of everything that happens. It implements the `Cluster` surface the server and the
+ * tests use; membership changes and client requests live in their own files.
+ */
+
+import { randomBytes } from 'node:crypto';
+import type { ConfState, NodeId, StateType } from '@raftlens/raft';
+import type {
+  ClusterSnapshot,
+  ControlEvent,
+  DropReason,
+  HeldMessageView,
+  LinkRule,
+  TraceEvent,
+  TraceHeader,
+  UnsequencedEvent,
+} from '@raftlens/trace';
+import { TRACE_FORMAT, TRACE_VERSION } from '@raftlens/trace';
+import {
+  type Cluster,
+  ClusterError,
+  type ClusterOptions,
+  type ReadResult,
+  type StepResult,
+  type WriteResult,
+} from './api.ts';
+import { type ClusterMembership, Membership } from './membership.ts';
+import { MemoryNetwork } from './net/memory-transport.ts';
+import { NetworkShaper, type ShaperEvent } from './net/shaper.ts';
+import type { AppliedConfChange } from './node/group.ts';
+import { type RuntimeLogger, silentLogger } from './node/logger.ts';
+import { type NodeHost, NodeRuntime } from './node/runtime.ts';
+import { type ClusterInput, faultsOf, resolveClusterOptions } from './options.ts';
+import { ClientRequests } from './requests.ts';
+import type { StorageFactory } from './storage/open.ts';
+import { SeededRandom } from './time/random.ts';
+import { RealScheduler, type Scheduler, VirtualScheduler } from './time/scheduler.ts';
+import { type TraceListener, TraceRecorder } from './trace/recorder.ts';
+import { summarizeMessage } from './trace/summary.ts';
+import type { NodeTransport } from './transport/types.ts';
+import { createWsTransport } from './transport/ws.ts';
+
+/** Events kept for late subscribers and tests. */
+const RETAINED_EVENTS = 50_000;
+/** How often a paced simulated clock catches up with the wall clock, in wall ms. */
+const PACER_INTERVAL_MS = 5;
+/** The most model time a paced simulated clock runs in one go. */
+const PACER_CHUNK_MAX_MS = 2_000;
+
+/** Options beyond `ClusterOptions` that only a process-local caller can give. */
+export interface ClusterDeps {
+  /** A pino-compatible logger; lines are bound to the cluster, node and group. */
+  logger?: RuntimeLogger;
+  /** Overrides where storage comes from (tests). */
+  storageFactory?: StorageFactory;
+}
+
+/** How a simulated cluster's virtual clock moves. */
+export type SimulatedClock = 'paced' | 'manual';
+
+export interface ClusterExtras {
+  /**
+   * Simulated mode only: 'paced' (default) runs virtual time along with the wall clock times
+   * the speed; 'manual' runs it only when `advance` is called, for exact replays in tests.
+   */
+  clock?: SimulatedClock;
+  /** Simulated mode only: one-way latency of every link, in model ms (default 1). */
+  netLatencyMs?: number;
+  /** Default deadline of client requests, in model ms. */
+  requestTimeoutMs?: number;
+  /** Interface live nodes listen on (default 127.0.0.1). */
+  host?: string;
+}
+
+export type CreateClusterInput = ClusterInput & ClusterExtras & ClusterDeps;
+
+/** The implementation of `Cluster`, with a few extras for tests and tools. */
+export class RaftCluster implements Cluster {
+  readonly name: string;
+  readonly options: ClusterOptions;
+  readonly scheduler: Scheduler;
+  readonly recorder: TraceRecorder;
+  readonly shaper: NetworkShaper;
+  readonly nodes = new Map<number, NodeRuntime>();
+  readonly addresses = new Map<number, string>();
+  readonly logger: RuntimeLogger;
+  readonly requestTimeoutMs: number;
+  /** The founding members' configuration, which every new replica starts from. */
+  readonly foundingConf: ConfState;
+  private readonly rng: SeededRandom;
+  private readonly network: MemoryNetwork | null;
+  private readonly membership: Membership;
+  private readonly requests: ClientRequests;
+  private readonly secret: string;
+  private readonly host: string;
+  private readonly clock: SimulatedClock;
+  private pacer: ReturnType<typeof setInterval> | null = null;
+  private paused = false;
+  private closed = false;
+  private inboxSeq = 0;
+  private readonly errors: unknown[] = [];
+  private readonly roleWaiters = new Set<() => void>();
+
+  constructor(
+    options: ClusterOptions,
+    extras: ClusterExtras,
+    deps: ClusterDeps,
+    readonly storageFactory: StorageFactory,
+  ) {
+    this.name = options.name;
+    this.options = options;
+    this.logger = (deps.logger ?? silentLogger).child({ cluster: options.name });
+    this.clock = extras.clock ?? 'paced';
+    this.host = extras.host ?? '127.0.0.1';
+    this.secret = options.secret ?? randomBytes(24).toString('hex');
+    this.requestTimeoutMs =
+      extras.requestTimeoutMs ?? Math.max(3_000, 5 * options.core.electionTick * options.tickMs);
+    const onError = (err: unknown) => this.internalError(err);
+    this.scheduler =
+      options.mode === 'simulated' ? new VirtualScheduler(onError) : new RealScheduler(1, onError);
+    this.recorder = new TraceRecorder(RETAINED_EVENTS, onError);
+    this.rng = new SeededRandom(options.seed);
+    this.network =
+      options.mode === 'simulated'
+        ? new MemoryNetwork(this.scheduler, { latencyMs: extras.netLatencyMs ?? 1 })
+        : null;
+    this.shaper = new NetworkShaper(
+      {
+        scheduler: this.scheduler,
+        transmit: (from, to, env) => this.nodes.get(from)?.transmit(to, env) ?? false,
+        record: (e) => this.recordNet(e),
+        settled: (from, _to, env, delivered, reason) =>
+          this.nodes.get(from)?.messageSettled(env.group, env.msg, delivered, reason),
+        reorderWindowMs: () => options.tickMs,
+      },
+      this.rng.fork('shaper'),
+    );
+    const voters = Array.from({ length: options.size }, (_, i) => (i + 1) as NodeId);
+    this.foundingConf = {
+      voters,
+      learners: [],
+      votersOutgoing: [],
+      learnersNext: [],
+      autoLeave: false,
+    };
+    this.membership = new Membership(this.internals());
+    this.requests = new ClientRequests(this.internals());
+  }
+
+  /** Starts the founding nodes. */
+  async start(): Promise<void> {
+    const o = this.options;
+    for (let id = 1; id <= o.size; id++) {
+      const faults = faultsOf(o, id);
+      const storages = new Map();
+      for (let g = 1; g <= o.groups; g++) {
+        storages.set(g, this.storageFactory.create(id, g, this.bootstrapConf(id, faults)));
+      }
+      this.nodes.set(id, this.newNode(id, faults, storages));
+    }
+    this.emitControl('ClusterStarted', 0, {
+      size: o.size,
+      groups: o.groups,
+      mode: o.mode,
+      seed: o.seed,
+      storage: o.storage,
+      tickMs: o.tickMs,
+      faults: o.faults,
+    });
+    for (const node of this.nodes.values()) await node.start();
+    if (this.options.mode === 'simulated' && this.clock === 'paced') this.startPacer();
+  }
+
+  /** The trace header for this cluster's trace. */
+  traceHeader(): TraceHeader {
+    const h: TraceHeader = {
+      format: TRACE_FORMAT,
+      version: TRACE_VERSION,
+      cluster: this.name,
+      mode: this.options.mode,
+      createdAtMs: Date.now(),
+    };
+    if (this.options.mode === 'simulated') h.seed = this.options.seed;
+    return h;
+  }
+
+  snapshot(): ClusterSnapshot & { pending: HeldMessageView[] } {
+    const nodes = [...this.nodes.values()].sort((a, b) => a.id - b.id);
+    const snap: ClusterSnapshot & { pending: HeldMessageView[] } = {
+      cluster: this.name,
+      mode: this.options.mode,
+      paused: this.paused,
+      speed: this.scheduler.speed(),
+      tickMs: this.options.tickMs,
+      groups: Array.from({ length: this.options.groups }, (_, i) => i + 1),
+      nodes: nodes.map((n) => n.view()),
+      links: this.shaper.linkRules(),
+      partitions: this.shaper.partitions(),
+      held: this.shaper.heldMessages(),
+      pending: nodes.flatMap((n) => n.pendingViews()),
+      seq: this.recorder.lastSeq(),
+      wallMs: this.scheduler.wallMs(),
+    };
+    if (this.options.mode === 'simulated') snap.seed = this.options.seed;
+    return snap;
+  }
+
+  subscribe(listener: TraceListener, opts: { fromSeq?: number } = {}): () => void {
+    return this.recorder.subscribe(listener, opts);
+  }
+
+  /** Retained trace events with `seq >= fromSeq`. */
+  events(fromSeq = 0): TraceEvent[] {
+    return this.recorder.retained(fromSeq);
+  }
+
+  /** Exceptions caught in timers and listeners since start; empty when all is well. */
+  internalErrors(): unknown[] {
+    return [...this.errors];
+  }
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  pause(): void {
+    this.checkOpen();
+    if (this.paused) return;
+    this.paused = true;
+    this.emitControl('Paused', 0, {});
+  }
+
+  resume(): void {
+    this.checkOpen();
+    if (!this.paused) return;
+    this.paused = false;
+    this.emitControl('Resumed', 0, {});
+    // What waited in the inboxes runs first, oldest first across nodes.
+    while (!this.paused && this.runOldestPending() !== null) {}
+  }
+
+  async step(what: 'message' | 'tick'): Promise<StepResult> {
+    this.checkOpen();
+    if (!this.paused) throw new ClusterError('NotPaused', 'step needs a paused cluster');
+    if (what === 'message') {
+      const item = this.runOldestPending();
+      if (item !== null) {
+        const msgId = item.kind === 'message' ? item.env.msgId : `local.${item.seq}`;
+        this.emitControl('Stepped', 0, { did: 'message', msgId });
+        return { did: 'message', msgId };
+      }
+    }
+    for (const node of this.sortedNodes()) node.tickOnce();
+    this.emitControl('Stepped', 0, { did: 'tick' });
+    return { did: 'tick' };
+  }
+
+  setSpeed(factor: number): void {
+    this.checkOpen();
+    if (!Number.isFinite(factor) || factor < 0.001 || factor > 100) {
+      throw new ClusterError('InvalidRequest', 'speed must be within [0.001, 100]', { factor });
+    }
+    this.scheduler.setSpeed(factor);
+    this.emitControl('SpeedSet', 0, { speed: factor });
+  }
+
+  /**
+   * Simulated clusters only: runs virtual time forward by `ms` model milliseconds, with
+   * everything that happens in it. With a manual clock this is the only way time moves.
+   */
+  advance(ms: number): void {
+    this.checkOpen();
+    if (!(this.scheduler instanceof VirtualScheduler)) {
+      throw new ClusterError('InvalidRequest', 'advance is for simulated clusters');
+    }
+    this.scheduler.advanceBy(ms);
+  }
+
+  setLinkRule(from: number, to: number, rule: LinkRule): void {
+    this.checkOpen();
+    this.knownNode(from);
+    this.knownNode(to);
+    this.shaper.setRule(from, to, rule);
+    this.emitControl('LinkRuleSet', 0, { from, to, rule });
+  }
+
+  clearLinkRule(from: number, to: number): void {
+    this.checkOpen();
+    this.shaper.clearRule(from, to);
+    this.emitControl('LinkRuleCleared', 0, { from, to });
+  }
+
+  partition(groups: number[][]): void {
+    this.checkOpen();
+    const normalized = this.shaper.partition(groups, [...this.nodes.keys()]);
+    this.emitControl('PartitionSet', 0, { groups: normalized });
+  }
+
+  heal(): void {
+    this.checkOpen();
+    this.shaper.heal();
+    this.emitControl('PartitionHealed', 0, {});
+  }
+
+  releaseHeld(msgId: string): void {
+    this.checkOpen();
+    if (this.shaper.isHeld(msgId)) {
+      this.shaper.release(msgId);
+      return;
+    }
+    for (const node of this.nodes.values()) {
+      if (node.runPendingMessage(msgId)) return;
+    }
+    throw new ClusterError('UnknownMessage', `no held or pending message ${msgId}`, { msgId });
+  }
+
+  dropHeld(msgId: string): void {
+    this.checkOpen();
+    if (this.shaper.isHeld(msgId)) {
+      this.shaper.dropHeld(msgId);
+      return;
+    }
+    for (const node of this.nodes.values()) {
+      if (node.dropPendingMessage(msgId)) return;
+    }
+    throw new ClusterError('UnknownMessage', `no held or pending message ${msgId}`, { msgId });
+  }
+
+  async crash(node: number): Promise<void> {
+    this.checkOpen();
+    const n = this.knownNode(node);
+    if (n.status !== 'running') {
+      throw new ClusterError('NodeCrashed', `node ${node} is not running`, { node });
+    }
+    await n.crash('crashed');
+    this.emitControl('NodeCrashed', node, {});
+  }
+
+  async restart(node: number): Promise<void> {
+    this.checkOpen();
+    const n = this.knownNode(node);
+    if (n.status === 'running') {
+      throw new ClusterError('NodeRunning', `node ${node} is running`, { node });
+    }
+    if (n.status === 'stopped') {
+      throw new ClusterError('InvalidRequest', `node ${node} was removed`, { node });
+    }
+    await n.start();
+    this.emitControl('NodeRestarted', node, { address: n.address });
+  }
+
+  addNode(opts: { learner: boolean; group?: number }): Promise<number> {
+    this.checkOpen();
+    return this.membership.addNode(opts.learner, opts.group ?? 1);
+  }
+
+  removeNode(node: number, group = 1): Promise<void> {
+    this.checkOpen();
+    return this.membership.removeNode(node, group);
+  }
+
+  promoteLearner(node: number, group = 1): Promise<void> {
+    this.checkOpen();
+    return this.membership.promoteLearner(node, group);
+  }
+
+  transferLeader(to: number, group = 1): Promise<void> {
+    this.checkOpen();
+    return this.membership.transferLeader(to, group);
+  }
+
+  async compact(node: number, group = 1): Promise<number> {
+    this.checkOpen();
+    const g = this.runningGroup(node, group);
+    const index = g.compact();
+    this.emitControl('Compacted', node, { group, index });
+    return index;
+  }
+
+  put(
+    key: string,
+    value: string,
+    opts: { via?: number; timeoutMs?: number; group?: number } = {},
+  ): Promise<WriteResult> {
+    this.checkOpen();
+    return this.requests.put(key, value, opts);
+  }
+
+  get(
+    key: string,
+    opts: { via?: number; timeoutMs?: number; group?: number } = {},
+  ): Promise<ReadResult> {
+    this.checkOpen();
+    return this.requests.get(key, opts);
+  }
+
+  /** The node leading `group` at the highest term among running nodes, or null. */
+  leaderOf(group = 1): number | null {
+    let best: { id: number; term: number } | null = null;
+    for (const node of this.nodes.values()) {
+      const g = node.group(group);
+      if (node.status !== 'running' || g === undefined || !g.isLeader()) continue;
+      if (best === null || g.term() > best.term) best = { id: node.id, term: g.term() };
+    }
+    return best?.id ?? null;
+  }
+
+  /** The key-value pairs a node's state machine holds (a local, possibly stale view). */
+  localKv(node: number, group = 1): Array<[string, string]> {
+    return this.runningGroup(node, group).kv.entries();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.pacer !== null) clearInterval(this.pacer);
+    for (const node of this.nodes.values()) await node.crash('stopped');
+    this.scheduler.close();
+    this.roleWaiters.clear();
+  }
+
+  /** Throws the right `ClusterError` unless `node` is running and hosts `group`. */
+  runningGroup(node: number, group: number) {
+    const n = this.knownNode(node);
+    if (n.status !== 'running') {
+      throw new ClusterError('NodeCrashed', `node ${node} is not running`, { node });
+    }
+    const g = n.group(group);
+    if (g === undefined) {
+      throw new ClusterError('UnknownGroup', `node ${node} does not host group ${group}`, {
+        node,
+        group,
+      });
+    }
+    return g;
+  }
+
+  knownNode(node: number): NodeRuntime {
+    const n = this.nodes.get(node);
+    if (n === undefined) {
+      throw new ClusterError('UnknownNode', `no node ${node} in cluster ${this.name}`, { node });
+    }
+    return n;
+  }
+
+  private internals(): ClusterMembership {
+    return {
+      cluster: this,
+      newNode: (id, faults, storages) => this.newNode(id, faults, storages),
+      emitControl: (name, node, detail) => this.emitControl(name, node, detail),
+      waitFor: (pred, timeoutMs, what) => this.waitFor(pred, timeoutMs, what),
+    };
+  }
+
+  private newNode(
+    id: number,
+    faults: ReadonlySet<import('./api.ts').IntegrationFault>,
+    storages: Map<number, import('./storage/types.ts').NodeStorage>,
+  ): NodeRuntime {
+    return new NodeRuntime(
+      id,
+      faults,
+      storages,
+      (g, old) => this.storageFactory.reopen(id, g, old),
+      this.nodeHost(),
+    );
+  }
+
+  /**
+   * The ConfState a founding node's storage starts from. Two integration faults change it:
+   * none at all, or a voter list without the node itself.
+   */
+  private bootstrapConf(
+    id: number,
+    faults: ReadonlySet<import('./api.ts').IntegrationFault>,
+  ): ConfState | null {
+    if (faults.has('no-initial-conf')) return null;
+    if (faults.has('voters-exclude-self')) {
+      return { ...this.foundingConf, voters: this.foundingConf.voters.filter((v) => v !== id) };
+    }
+    return this.foundingConf;
+  }
+
+  private nodeHost(): NodeHost {
+    return {
+      scheduler: this.scheduler,
+      shaper: this.shaper,
+      logger: this.logger,
+      core: this.options.core,
+      tickMs: () => this.options.tickMs,
+      isPaused: () => this.paused,
+      emit: (e) => this.recorder.emit(e),
+      nextInboxSeq: () => ++this.inboxSeq,
+      random: (node, group, incarnation) =>
+        this.rng.fork(`node/${node}/group/${group}/incarnation/${incarnation}`),
+      createTransport: (node) => this.createTransport(node),
+      peerAddresses: (node) =>
+        [...this.addresses.entries()]
+          .filter(([id]) => id !== node && this.nodes.get(id)?.status !== 'stopped')
+          .map(([id, address]) => ({ id, address })),
+      onConfChange: (node, group, change) => this.onConfChange(node, group, change),
+      onRoleChange: (node, group, role, lead, term) =>
+        this.onRoleChange(node, group, role, lead, term),
+      onAddress: (node, address) => this.onAddress(node, address),
+    };
+  }
+
+  private createTransport(node: number): NodeTransport {
+    if (this.network !== null) return this.network.createTransport(node);
+    const previous = this.addresses.get(node);
+    const port = previous === undefined ? 0 : Number(new URL(previous).port);
+    return createWsTransport({
+      nodeId: node,
+      host: this.host,
+      port,
+      secret: this.secret,
+      logger: this.logger.child({ node, component: 'transport' }),
+      random: () => this.rng.float(),
+    });
+  }
+
+  /** A node (re)started at `address`: every other node dials it there. */
+  private onAddress(node: number, address: string): void {
+    const previous = this.addresses.get(node);
+    this.addresses.set(node, address);
+    if (previous === address) return;
+    for (const other of this.nodes.values()) {
+      if (other.id !== node && other.status === 'running') other.connect(node, address);
+    }
+  }
+
+  private onConfChange(node: number, _group: number, change: AppliedConfChange): void {
+    // A node in another process learns a new peer's address from the change's context.
+    const address = change.context?.address;
+    if (address === undefined) return;
+    for (const c of change.change.changes) {
+      if (c.nodeId === node || c.type === 'ConfChangeRemoveNode') continue;
+      if (!this.addresses.has(c.nodeId)) this.addresses.set(c.nodeId, address);
+      this.nodes.get(node)?.connect(c.nodeId, address);
+    }
+  }
+
+  private onRoleChange(
+    _node: number,
+    _group: number,
+    _role: StateType,
+    _lead: number,
+    _term: number,
+  ): void {
+    for (const w of [...this.roleWaiters]) w();
+  }
+
+  /**
+   * Resolves once `pred` holds, checking after every role change and every tick period;
+   * rejects with `Timeout` after `timeoutMs` of model time.
+   */
+  private waitFor(pred: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    if (pred()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (this.closed) {
+          finish();
+          reject(new ClusterError('ClusterClosed', `cluster ${this.name} is closed`));
+        } else if (pred()) {
+          finish();
+          resolve();
+        }
+      };
+      const poll = setEvery(this.scheduler, this.options.tickMs, check);
+      const deadline = this.scheduler.after(timeoutMs, () => {
+        finish();
+        reject(new ClusterError('Timeout', `${what}: no result within ${timeoutMs} ms`));
+      });
+      const finish = () => {
+        poll.cancel();
+        deadline.cancel();
+        this.roleWaiters.delete(check);
+      };
+      this.roleWaiters.add(check);
+    });
+  }
+
+  private runOldestPending() {
+    let best: NodeRuntime | null = null;
+    let bestSeq = Number.POSITIVE_INFINITY;
+    for (const node of this.nodes.values()) {
+      const seq = node.oldestPending();
+      if (seq !== null && seq < bestSeq) {
+        best = node;
+        bestSeq = seq;
+      }
+    }
+    return best === null ? null : best.runOldest();
+  }
+
+  private sortedNodes(): NodeRuntime[] {
+    return [...this.nodes.values()].sort((a, b) => a.id - b.id);
+  }
+
+  private startPacer(): void {
+    const scheduler = this.scheduler as VirtualScheduler;
+    let last = performance.now();
+    this.pacer = setInterval(() => {
+      const now = performance.now();
+      const ms = Math.min(PACER_CHUNK_MAX_MS, (now - last) * scheduler.speed());
+      last = now;
+      try {
+        scheduler.advanceBy(ms);
+      } catch (err) {
+        this.internalError(err);
+      }
+    }, PACER_INTERVAL_MS);
+    this.pacer.unref?.();
+  }
+
+  private recordNet(e: ShaperEvent): void {
+    const sender = this.nodes.get(e.from);
+    const event: UnsequencedEvent = {
+      kind: 'net',
+      name: e.name,
+      wallMs: this.scheduler.wallMs(),
+      node: e.from,
+      group: e.env.group,
+      tick: sender?.ticks() ?? 0,
+      msgId: e.env.msgId,
+      msg: summarizeMessage(e.env.msg),
+    };
+    if (e.delayMs !== undefined) event.delayMs = e.delayMs;
+    if (e.reason !== undefined) event.reason = e.reason as DropReason;
+    if (e.copyId !== undefined) event.copyId = e.copyId;
+    this.recorder.emit(event);
+  }
+
+  private emitControl(
+    name: ControlEvent['name'],
+    node: number,
+    detail: Record<string, unknown>,
+  ): void {
+    this.recorder.emit({
+      kind: 'control',
+      name,
+      wallMs: this.scheduler.wallMs(),
+      node,
+      group: 0,
+      tick: node === 0 ? 0 : (this.nodes.get(node)?.ticks() ?? 0),
+      detail,
+    });
+    this.logger.info({ node, ...detail }, name);
+  }
+
+  private internalError(err: unknown): void {
+    this.errors.push(err);
+    this.logger.error({ err }, 'internal error');
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new ClusterError('ClusterClosed', `cluster ${this.name} is closed`);
+  }
+}
+
+function setEvery(scheduler: Scheduler, periodMs: number, fn: () => void) {
+  let handle = scheduler.after(periodMs, tick);
+  function tick() {
+    handle = scheduler.after(periodMs, tick);
+    fn();
+  }
+  return { cancel: () => handle.cancel() };
+}
+
+/**
+ * Creates and starts a cluster. Every option but the name has a default (5 nodes, 1 group,
+ * live mode over WebSockets on 127.0.0.1, memory storage, 100 ms ticks, electionTick 10,
+ * heartbeatTick 1, PreVote and CheckQuorum on).
+ */
+export async function createCluster(input: CreateClusterInput): Promise<RaftCluster> {
+  const { logger, storageFactory, clock, netLatencyMs, requestTimeoutMs, host, ...rest } = input;
+  const options = resolveClusterOptions(rest);
+  const factory = storageFactory ?? (await defaultStorageFactory(options));
+  const extras: ClusterExtras = {};
+  if (clock !== undefined) extras.clock = clock;
+  if (netLatencyMs !== undefined) extras.netLatencyMs = netLatencyMs;
+  if (requestTimeoutMs !== undefined) extras.requestTimeoutMs = requestTimeoutMs;
+  if (host !== undefined) extras.host = host;
+  const deps: ClusterDeps = {};
+  if (logger !== undefined) deps.logger = logger;
+  const cluster = new RaftCluster(options, extras, deps, factory);
+  try {
+    await cluster.start();
+  } catch (err) {
+    await cluster.close();
+    throw err;
+  }
+  return cluster;
+}
+
+async function defaultStorageFactory(options: ClusterOptions): Promise<StorageFactory> {
+  if (options.storage === 'memory') {
+    const { memoryStorageFactory } = await import('./storage/open.ts');
+    return memoryStorageFactory;
+  }
+  const { durableStorageFactory } = await import('./storage/open.ts');
+  return durableStorageFactory(options);
+}

@@ -1,0 +1,20 @@
+/**
+ * `@raftlens/cluster`: the node runtime that turns the Raft core into running clusters.
+ *
+ * `createCluster({ name })` starts five nodes on 127.0.0.1 with real WebSocket links; pass
+ * `mode: 'simulated'` for virtual time and an in-process network that replays from its seed.
+ */
+
+export * from './api.ts';
+export {
+  type ClusterDeps,
+  type ClusterExtras,
+  type CreateClusterInput,
+  createCluster,
+  RaftCluster,
+  type SimulatedClock,
+} from './cluster.ts';
+export { decodeCommand, encodeCommand, type KvCommand } from './kv/command.ts';
+export { type RuntimeLogger, silentLogger } from './node/logger.ts';
+export { type ClusterInput, defaultClusterOptions, defaultCoreOptions } from './options.ts';
+export { KEY_BYTES_MAX, VALUE_BYTES_MAX } from './requests.ts';

@@ -1,0 +1,593 @@
+/**
+ * One Raft group on one node: its `RawNode`, its storage, its key-value state machine and the
+ * client requests waiting on it. The node runtime feeds it ticks and messages; after each input
+ * it drains the `Ready`s the core has for it, in etcd's order:
+ *
+ * 1. a leader sends its messages at once (it may write its log in parallel with replicating
+ *    it, Raft thesis 10.2.1), except responses that vouch for its own persisted state;
+ * 2. persist the snapshot, the entries and the hard state, then `sync`;
+ * 3. send the remaining messages, which may promise what was just persisted (MsgAppResp,
+ *    MsgVoteResp, MsgPreVoteResp);
+ * 4. apply the snapshot and the committed entries to the state machine, configuration changes
+ *    through `applyConfChange`;
+ * 5. `advance`.
+ *
+ * The integration faults of the node change exactly one of these steps each.
+ */
+
+import {
+  asV2,
+  type ConfChange,
+  type ConfChangeV2,
+  type ConfState,
+  decodeConfChange,
+  decodeConfChangeV2,
+  type Entry,
+  type HardState,
+  type Message,
+  type NodeId,
+  type RaftError,
+  type RaftTraceEvent,
+  RawNode,
+  type Ready,
+  type StateType,
+} from '@raftlens/raft';
+import type { DropReason, ProposalFate, UnsequencedEvent } from '@raftlens/trace';
+import {
+  type CoreOptions,
+  type IntegrationFault,
+  type ReadResult,
+  type WriteResult,
+} from '../api.ts';
+import { decodeCommand, encodeCommand } from '../kv/command.ts';
+import { KvStore } from '../kv/store.ts';
+import type { NodeStorage } from '../storage/types.ts';
+import type { SeededRandom } from '../time/random.ts';
+import type { Scheduler } from '../time/scheduler.ts';
+import { type ConfContext, decodeConfContext, encodeConfContext } from './conf-context.ts';
+import { coreLogger, levelEnabled, type RuntimeLogger } from './logger.ts';
+import { type ProposalFields, RequestTracker } from './requests.ts';
+import { stateEventFrom } from './state-events.ts';
+
+/** Messages that vouch for state the sender must have persisted first (etcd's msgsAfterAppend). */
+const AFTER_PERSIST: ReadonlySet<string> = new Set(['MsgAppResp', 'MsgVoteResp', 'MsgPreVoteResp']);
+
+/** Readys handled in one go before yielding to other work. */
+const READY_ROUNDS_MAX = 16;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A configuration change that took effect on this node. */
+export interface AppliedConfChange {
+  change: ConfChangeV2;
+  confState: ConfState;
+  context: ConfContext | null;
+  index: number;
+}
+
+/** What a group needs from the node it runs on. */
+export interface GroupHost {
+  readonly nodeId: number;
+  readonly faults: ReadonlySet<IntegrationFault>;
+  readonly scheduler: Scheduler;
+  readonly logger: RuntimeLogger;
+  tickCount(): number;
+  emit(e: UnsequencedEvent): void;
+  /** Sends through the network shaper. */
+  send(group: number, msg: Message): void;
+  /** Records a message the runtime decided not to send. */
+  dropAtSource(group: number, msg: Message, reason: DropReason): void;
+  onConfChange(group: number, change: AppliedConfChange): void;
+  onRoleChange(group: number, role: StateType, lead: number, term: number): void;
+}
+
+export interface GroupOptions {
+  group: number;
+  core: CoreOptions;
+  storage: NodeStorage;
+  random: SeededRandom;
+}
+
+export class GroupRuntime {
+  readonly group: number;
+  readonly storage: NodeStorage;
+  readonly kv = new KvStore();
+  readonly rn: RawNode;
+  readonly requests: RequestTracker;
+  /** The configuration in force at `applied`. */
+  confState: ConfState;
+  /** Highest index applied to `kv`; never above what is persisted. */
+  applied: number;
+  role: StateType = 'StateFollower';
+  lead = 0;
+  private hardState: HardState;
+  private stopped = false;
+  /** Set by the never-advance fault once a Ready has been taken and not given back. */
+  private readyFrozen = false;
+  private readyScheduled = false;
+  private lastProgressJson = '';
+  private notPromotableLogged = false;
+  private readonly log: RuntimeLogger;
+  private readonly debugOn: boolean;
+
+  constructor(
+    private readonly host: GroupHost,
+    opts: GroupOptions,
+  ) {
+    this.group = opts.group;
+    this.storage = opts.storage;
+    this.log = host.logger.child({ group: opts.group });
+    this.debugOn = levelEnabled(this.log, 'debug');
+    this.requests = new RequestTracker({
+      nodeId: host.nodeId,
+      now: () => host.scheduler.now(),
+      wallMs: () => host.scheduler.wallMs(),
+      after: (ms, fn) => host.scheduler.after(ms, fn),
+      emitProposal: (fate, fields) => this.emitProposal(fate, fields),
+    });
+
+    // A restarting node rebuilds its state machine from the last snapshot and re-applies the
+    // committed entries after it, which the core hands out again.
+    const snap = this.storage.snapshot();
+    if ('metadata' in snap) {
+      this.kv.restore(snap.data);
+      this.applied = snap.metadata.index;
+    } else {
+      this.applied = 0;
+    }
+    const initial = this.storage.initialState();
+    this.confState = initial.confState;
+    this.hardState = initial.hardState;
+
+    const core = opts.core;
+    this.rn = new RawNode({
+      id: host.nodeId as NodeId,
+      electionTick: core.electionTick,
+      heartbeatTick: core.heartbeatTick,
+      storage: this.storage,
+      checkQuorum: core.checkQuorum,
+      preVote: core.preVote,
+      readOnlyOption: core.readOnly === 'safe' ? 'ReadOnlySafe' : 'ReadOnlyLeaseBased',
+      maxSizePerMsg: core.maxSizePerMsg,
+      maxInflightMsgs: core.maxInflightMsgs,
+      maxUncommittedEntriesSize: core.maxUncommittedEntriesSize,
+      random: opts.random,
+      logger: coreLogger(this.log),
+      traceSink: (e) => this.onCoreTrace(e),
+    });
+    const st = this.rn.basicStatus();
+    this.role = st.softState.raftState;
+    this.lead = st.softState.lead;
+  }
+
+  term(): number {
+    return this.hardState.term;
+  }
+
+  isLeader(): boolean {
+    return this.role === 'StateLeader';
+  }
+
+  /** True once the never-advance fault has stopped this group's Ready loop. */
+  isFrozen(): boolean {
+    return this.readyFrozen;
+  }
+
+  tick(): void {
+    if (this.stopped) return;
+    this.rn.tick();
+    this.processReady();
+  }
+
+  step(msg: Message): RaftError | null {
+    if (this.stopped) return null;
+    const err = this.rn.step(msg);
+    if (err !== null && this.debugOn) {
+      this.log.debug({ code: err.code, type: msg.type, from: msg.from }, 'step refused');
+    }
+    this.processReady();
+    return err;
+  }
+
+  reportUnreachable(peer: number): void {
+    if (this.stopped) return;
+    this.rn.reportUnreachable(peer as NodeId);
+    this.processReady();
+  }
+
+  reportSnapshot(peer: number, status: 'finish' | 'failure'): void {
+    if (this.stopped) return;
+    this.rn.reportSnapshot(peer as NodeId, status);
+    this.processReady();
+  }
+
+  transferLeader(to: number): void {
+    this.rn.transferLeader(to as NodeId);
+    this.processReady();
+  }
+
+  campaign(): void {
+    this.rn.campaign();
+    this.processReady();
+  }
+
+  /** Registers a write; `submitWrite` proposes it (now, or when a paused cluster gets to it). */
+  beginWrite(id: string, key: string, value: string, timeoutMs: number): Promise<WriteResult> {
+    const promise = this.requests.addWrite(id, key, value, timeoutMs);
+    this.requests.emitFate('Proposed', id);
+    return promise;
+  }
+
+  submitWrite(id: string, key: string, value: string): void {
+    if (this.stopped) return;
+    const err = this.rn.propose(encodeCommand({ id, op: 'put', key, value }));
+    this.afterPropose(id, err);
+  }
+
+  beginRead(id: string, key: string, timeoutMs: number): Promise<ReadResult> {
+    const promise = this.requests.addRead(id, key, timeoutMs);
+    this.requests.emitFate('Proposed', id);
+    return promise;
+  }
+
+  /**
+   * Asks for a read index. A node that knows no leader cannot get one (etcd drops the request
+   * silently); it fails at once with `NoLeader` instead of waiting for the timeout.
+   */
+  submitRead(id: string): void {
+    if (this.stopped) return;
+    if (this.lead === 0) {
+      this.requests.failById(id, 'NoLeader', `node ${this.host.nodeId} knows no leader`);
+      return;
+    }
+    this.rn.readIndex(encoder.encode(id));
+    if (!this.isLeader()) this.requests.emitFate('Forwarded', id, { reason: `to ${this.lead}` });
+    this.processReady();
+  }
+
+  beginConfChange(id: string, timeoutMs: number): Promise<void> {
+    const promise = this.requests.addConf(id, timeoutMs);
+    this.requests.emitFate('Proposed', id);
+    return promise;
+  }
+
+  submitConfChange(id: string, cc: ConfChange, address?: string): void {
+    if (this.stopped) return;
+    const ctx: ConfContext = { id };
+    if (address !== undefined) ctx.address = address;
+    const err = this.rn.proposeConfChange({ ...cc, context: encodeConfContext(ctx) });
+    if (err !== null) {
+      const reason = err.code === 'ProposalDropped' ? err.reason : err.code;
+      this.requests.failById(id, 'ConfChangeRejected', `${err.message} (${reason})`, reason);
+      return;
+    }
+    this.processReady();
+  }
+
+  /**
+   * Takes a snapshot of the state machine at `applied` and discards the log up to it. Returns
+   * the new first index - 1 (the snapshot's index), unchanged if there was nothing to compact.
+   */
+  compact(): number {
+    const index = this.applied;
+    const snapIndex = this.storage.firstIndex() - 1;
+    if (index <= snapIndex) return snapIndex;
+    const created = this.storage.createSnapshot(
+      index as Entry['index'],
+      this.confState,
+      this.kv.snapshotData(),
+    );
+    if ('code' in created) throw new Error(`createSnapshot(${index}): ${created.message}`);
+    const err = this.storage.compact(index as Entry['index']);
+    if (err !== null && err !== undefined) {
+      throw new Error(`compact(${index}): ${(err as RaftStorageErrorLike).message}`);
+    }
+    this.storage.sync();
+    this.log.info({ index }, 'compacted the log');
+    return index;
+  }
+
+  /** Stops the group: nothing it holds will be stepped again; every request fails. */
+  stop(code: 'NodeCrashed' | 'ClusterClosed', message: string): void {
+    this.stopped = true;
+    this.requests.failAll(code, message);
+  }
+
+  /** Emits the leader's progress tracker if it changed since the last emission. */
+  emitProgressIfChanged(): void {
+    if (!this.isLeader()) {
+      this.lastProgressJson = '';
+      return;
+    }
+    const progress = progressViews(this.rn);
+    const json = JSON.stringify(progress);
+    if (json === this.lastProgressJson) return;
+    this.lastProgressJson = json;
+    this.host.emit({
+      kind: 'progress',
+      name: 'Progress',
+      ...this.base(),
+      term: this.hardState.term,
+      progress,
+    });
+  }
+
+  /** Drains the Readys the core has, a bounded number at a time. */
+  processReady(): void {
+    for (let round = 0; round < READY_ROUNDS_MAX; round++) {
+      if (this.stopped || this.readyFrozen || !this.rn.hasReady()) return;
+      this.handleReady(this.rn.ready());
+    }
+    if (!this.readyScheduled && this.rn.hasReady()) {
+      this.readyScheduled = true;
+      this.host.scheduler.after(0, () => {
+        this.readyScheduled = false;
+        this.processReady();
+      });
+    }
+  }
+
+  private handleReady(rd: Ready): void {
+    this.emitReady(rd);
+    if (rd.softState !== null) this.noteSoftState(rd.softState.raftState, rd.softState.lead);
+    if (rd.hardState !== null) this.noteHardState(rd.hardState);
+
+    const late: Message[] = [];
+    for (const m of rd.messages) {
+      if (this.isLeader() && !AFTER_PERSIST.has(m.type)) this.host.send(this.group, m);
+      else late.push(m);
+    }
+
+    this.persist(rd);
+
+    const dropPersisted = this.host.faults.has('drop-persisted-messages');
+    for (const m of late) {
+      if (dropPersisted && AFTER_PERSIST.has(m.type)) {
+        this.host.dropAtSource(this.group, m, 'fault');
+      } else {
+        this.host.send(this.group, m);
+      }
+    }
+
+    if (rd.snapshot !== null) this.applySnapshot(rd.snapshot);
+    for (const e of rd.committedEntries) this.applyEntry(e);
+    for (const rs of rd.readStates) {
+      this.requests.readIndexKnown(decoder.decode(rs.requestCtx), rs.index);
+    }
+
+    if (this.host.faults.has('never-advance')) {
+      // An integration that forgets Advance gets no further Ready from etcd's Node: the
+      // channel stays quiet while the state machine inside keeps ticking and stepping.
+      this.readyFrozen = true;
+      this.log.warn('advance is never called (integration fault): no further Ready');
+    } else {
+      this.rn.advance(rd);
+    }
+    this.requests.readsApplied(this.applied, (key) => this.kv.get(key));
+  }
+
+  private persist(rd: Ready): void {
+    if (rd.snapshot !== null) {
+      const err = this.storage.applySnapshot(rd.snapshot);
+      if (err !== null && err !== undefined) {
+        throw new Error(`applySnapshot: ${(err as RaftStorageErrorLike).message}`);
+      }
+    }
+    if (rd.entries.length > 0) this.storage.append(rd.entries);
+    if (rd.hardState !== null) this.storage.setHardState(rd.hardState);
+    if (rd.snapshot !== null || rd.entries.length > 0 || rd.hardState !== null) {
+      this.storage.sync();
+    }
+    if (rd.entries.length > 0 && this.requests.hasWrites()) this.noteAppended(rd.entries);
+  }
+
+  private noteAppended(entries: Entry[]): void {
+    const ackOnAppend = this.host.faults.has('ack-on-append');
+    const leader = this.isLeader() ? this.host.nodeId : this.lead;
+    for (const e of entries) {
+      if (e.type !== 'EntryNormal' || e.data.length === 0) continue;
+      const cmd = decodeCommand(e.data);
+      if (cmd === null || typeof cmd === 'string') continue;
+      const w = this.requests.writeAppended(cmd.id, e, leader);
+      if (w !== undefined && ackOnAppend) this.requests.answerOnAppend(w);
+    }
+  }
+
+  private applySnapshot(snap: NonNullable<Ready['snapshot']>): void {
+    this.kv.restore(snap.data);
+    this.applied = snap.metadata.index;
+    this.confState = snap.metadata.confState;
+    this.log.info({ index: snap.metadata.index, term: snap.metadata.term }, 'applied snapshot');
+  }
+
+  private applyEntry(e: Entry): void {
+    if (e.index <= this.applied) {
+      throw new Error(`entry ${e.index} handed out again after applying ${this.applied}`);
+    }
+    switch (e.type) {
+      case 'EntryNormal':
+        this.applyNormal(e);
+        break;
+      case 'EntryConfChange':
+        this.applyConfChange(e, decodeConfChange(e.data));
+        break;
+      case 'EntryConfChangeV2':
+        this.applyConfChange(e, decodeConfChangeV2(e.data));
+        break;
+    }
+    this.applied = e.index;
+  }
+
+  private applyNormal(e: Entry): void {
+    const outcome = this.kv.applyEntryData(e.data);
+    let id: string | null = null;
+    if (outcome.kind === 'applied' || outcome.kind === 'duplicate') id = outcome.cmd.id;
+    if (outcome.kind === 'invalid') {
+      this.log.warn({ index: e.index, reason: outcome.reason }, 'entry is not a command');
+    }
+    if (outcome.kind === 'duplicate') {
+      // The first copy answered the write; this one changes nothing.
+      return;
+    }
+    if (this.requests.hasWrites()) {
+      this.requests.writeCommitted(id, e);
+      this.requests.entryApplied(id, e, this.lead);
+    }
+  }
+
+  private applyConfChange(e: Entry, cc: ConfChange | ConfChangeV2): void {
+    this.confState = this.rn.applyConfChange(cc);
+    const change = asV2(cc);
+    const context = decodeConfContext(change.context);
+    this.log.info({ index: e.index, voters: this.confState.voters }, 'applied conf change');
+    this.host.onConfChange(this.group, {
+      change,
+      confState: this.confState,
+      context,
+      index: e.index,
+    });
+    if (context !== null) this.requests.confApplied(context.id, e);
+  }
+
+  private afterPropose(id: string, err: RaftError | null): void {
+    if (err !== null) {
+      const reason = err.code === 'ProposalDropped' ? err.reason : err.code;
+      this.requests.failById(id, 'ProposalDropped', `${err.message} (${reason})`, reason);
+      return;
+    }
+    if (!this.isLeader()) this.requests.emitFate('Forwarded', id, { reason: `to ${this.lead}` });
+    this.processReady();
+  }
+
+  private noteSoftState(role: StateType, lead: number): void {
+    if (role === this.role && lead === this.lead) return;
+    this.role = role;
+    this.lead = lead;
+    this.log.info({ role, lead, term: this.rn.basicStatus().hardState.term }, 'role changed');
+    this.host.onRoleChange(this.group, role, lead, this.rn.basicStatus().hardState.term);
+  }
+
+  private noteHardState(hs: HardState): void {
+    if (hs.term !== this.hardState.term) {
+      this.log.info({ term: hs.term, vote: hs.vote }, 'term changed');
+    }
+    this.hardState = hs;
+  }
+
+  private onCoreTrace(e: RaftTraceEvent): void {
+    const state = stateEventFrom(e);
+    if (state !== null) {
+      this.host.emit({ ...state, ...this.base() });
+      return;
+    }
+    switch (e.name) {
+      case 'ProposalDropped':
+        this.reportDroppedAtLeader(e);
+        break;
+      case 'ConfChangeReplaced': {
+        const ctx = e.confChange ? decodeConfContext(e.confChange.context) : null;
+        const reason = String(e.reason ?? 'PendingConfChange');
+        this.log.warn({ reason }, 'conf change replaced by an empty entry');
+        if (ctx !== null) {
+          this.requests.failById(
+            ctx.id,
+            'ConfChangeRejected',
+            `conf change refused (${reason})`,
+            reason,
+          );
+        }
+        break;
+      }
+      case 'NotPromotable':
+        if (!this.notPromotableLogged) {
+          this.notPromotableLogged = true;
+          this.log.warn({ reason: e.reason }, 'cannot campaign');
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** A forwarded proposal died at this leader; its proposer will only see a timeout. */
+  private reportDroppedAtLeader(e: RaftTraceEvent): void {
+    for (const entry of e.msg?.entries ?? []) {
+      if (entry.type !== 'EntryNormal') continue;
+      const cmd = decodeCommand(entry.data);
+      if (cmd === null || typeof cmd === 'string') continue;
+      this.emitProposal('Dropped', {
+        proposalId: cmd.id,
+        op: 'put',
+        key: cmd.key,
+        reason: String(e.reason ?? 'ProposalDropped'),
+      });
+    }
+  }
+
+  private emitReady(rd: Ready): void {
+    const first = rd.entries[0];
+    const last = rd.entries[rd.entries.length - 1];
+    const cFirst = rd.committedEntries[0];
+    const cLast = rd.committedEntries[rd.committedEntries.length - 1];
+    const event: UnsequencedEvent = {
+      kind: 'ready',
+      name: 'Ready',
+      ...this.base(),
+      mustSync: rd.mustSync,
+      entries: first && last ? [first.index, last.index] : null,
+      committed: cFirst && cLast ? [cFirst.index, cLast.index] : null,
+      messages: rd.messages.length,
+      readStates: rd.readStates.length,
+    };
+    if (rd.softState) event.softState = { lead: rd.softState.lead, role: rd.softState.raftState };
+    if (rd.hardState) {
+      event.hardState = {
+        term: rd.hardState.term,
+        vote: rd.hardState.vote,
+        commit: rd.hardState.commit,
+      };
+    }
+    if (rd.snapshot) {
+      event.snapshot = { index: rd.snapshot.metadata.index, term: rd.snapshot.metadata.term };
+    }
+    this.host.emit(event);
+  }
+
+  private emitProposal(fate: ProposalFate, fields: ProposalFields): void {
+    this.host.emit({ kind: 'proposal', name: fate, ...this.base(), ...fields });
+  }
+
+  private base(): { wallMs: number; node: number; group: number; tick: number } {
+    return {
+      wallMs: this.host.scheduler.wallMs(),
+      node: this.host.nodeId,
+      group: this.group,
+      tick: this.host.tickCount(),
+    };
+  }
+}
+
+interface RaftStorageErrorLike {
+  message: string;
+}
+
+function progressViews(rn: RawNode): Record<string, import('@raftlens/trace').ProgressView> {
+  const out: Record<string, import('@raftlens/trace').ProgressView> = {};
+  const st = rn.status();
+  for (const [id, pr] of Object.entries(st.progress ?? {})) {
+    out[id] = {
+      match: pr.match,
+      next: pr.next,
+      state: pr.state,
+      paused: pr.paused,
+      inflights: pr.inflightCount,
+      inflightsFull: pr.inflightFull,
+      recentActive: pr.recentActive,
+      pendingSnapshot: pr.pendingSnapshot,
+      isLearner: pr.isLearner,
+      msgAppFlowPaused: pr.msgAppFlowPaused,
+    };
+  }
+  return out;
+}

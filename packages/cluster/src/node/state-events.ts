@@ -1,0 +1,56 @@
+/**
+ * The core's trace events, as the trace format's state events. The core names its events as
+ * etcd's TLA+ trace logger does; the few it adds for the dashboard (dropped proposals, a node
+ * that cannot campaign, ...) are handled by the group runtime and are not state events. The
+ * core's `Ready` marker is left out: the runtime emits a richer `Ready` event of its own.
+ */
+
+import { confChangesToString, type RaftTraceEvent } from '@raftlens/raft';
+import type { StateEvent, StateEventName } from '@raftlens/trace';
+import { summarizeMessage } from '../trace/summary.ts';
+
+const STATE_EVENT_NAMES: ReadonlySet<string> = new Set<StateEventName>([
+  'InitState',
+  'BecomeFollower',
+  'BecomeCandidate',
+  'BecomePreCandidate',
+  'BecomeLeader',
+  'Commit',
+  'ApplyConfChange',
+  'Replicate',
+  'ReduceNextIndex',
+  'SendAppendEntriesRequest',
+  'ReceiveAppendEntriesRequest',
+  'SendAppendEntriesResponse',
+  'ReceiveAppendEntriesResponse',
+  'SendRequestVoteRequest',
+  'ReceiveRequestVoteRequest',
+  'SendRequestVoteResponse',
+  'ReceiveRequestVoteResponse',
+  'ReceiveSnapshot',
+  'ChangeConf',
+]);
+
+type StateFields = Omit<StateEvent, 'seq' | 'wallMs' | 'node' | 'group' | 'tick'>;
+
+/** The state event for a core event, or null for the core's own extra events. */
+export function stateEventFrom(e: RaftTraceEvent): StateFields | null {
+  if (!STATE_EVENT_NAMES.has(e.name)) return null;
+  const out: StateFields = {
+    kind: 'state',
+    name: e.name as StateEventName,
+    term: e.term,
+    vote: e.vote,
+    commit: e.commit,
+    role: e.role,
+    lastIndex: e.lastIndex,
+    conf: [[...e.conf[0]], [...e.conf[1]]],
+    learners: [...e.learners],
+  };
+  if (e.msg !== undefined) out.msg = summarizeMessage(e.msg);
+  if (e.confChange !== undefined) out.confChange = confChangesToString(e.confChange.changes);
+  if (e.progress !== undefined) {
+    out.progress = { match: e.progress.match, next: e.progress.next };
+  }
+  return out;
+}

@@ -22,7 +22,13 @@ import {
 } from '../../src/types.ts';
 import { LOCAL_APPEND_THREAD, LOCAL_APPLY_THREAD } from '../../src/util.ts';
 import { errorText, HarnessError } from './errors.ts';
-import { describeEntries, describeMessage, describeReady, type LocalTargets } from './format.ts';
+import {
+  describeEntries,
+  describeMessage,
+  describeReady,
+  describeTraceEvent,
+  type LocalTargets,
+} from './format.ts';
 import {
   HistoryStorage,
   lastSnapshot,
@@ -65,6 +71,12 @@ export class InteractionEnv {
   readonly nodes: InteractionNode[] = [];
   /** Messages sent and not yet delivered or dropped, in send order. */
   messages: Message[] = [];
+  /**
+   * Names of the core's trace events to print as `TRACE` lines (the `trace` command). They
+   * are structural, unlike log prose: scripts use them to pin down why a proposal was dropped
+   * or a node could not campaign, which etcd's output does not say.
+   */
+  readonly tracedEvents = new Set<string>();
   readonly local: LocalTargets = {
     appendThread: LOCAL_APPEND_THREAD,
     applyThread: LOCAL_APPLY_THREAD,
@@ -106,6 +118,9 @@ export class InteractionEnv {
         storage,
         logger: this.output.logger,
         random: seededRandom(id),
+        traceSink: (ev) => {
+          if (this.tracedEvents.has(ev.name)) this.output.write(`${describeTraceEvent(ev)}\n`);
+        },
       };
       let rawNode: RawNode;
       try {

@@ -6,6 +6,7 @@
  */
 import { decodeConfChange, decodeConfChangeV2 } from '../../src/confchange/codec.ts';
 import { asV2, confChangesToString } from '../../src/confchange/conv.ts';
+import type { RaftTraceEvent } from '../../src/trace.ts';
 import type {
   ConfState,
   Entry,
@@ -176,4 +177,15 @@ export function describeReady(
     for (const m of rd.messages) body += `${describeMessage(m, local, f)}\n`;
   }
   return body === '' ? '<empty Ready>' : `Ready MustSync=${rd.mustSync}:\n${body}`;
+}
+
+/**
+ * A trace event the script asked to see: `TRACE 1 ProposalDropped NoLeader`, with the
+ * configuration change in the `v2 l3` notation when the event carries one.
+ */
+export function describeTraceEvent(ev: RaftTraceEvent): string {
+  let out = `TRACE ${ev.id.toString(16)} ${ev.name}`;
+  if (ev.reason !== undefined) out += ` ${ev.reason}`;
+  if (ev.confChange !== undefined) out += ` (${confChangesToString(ev.confChange.changes)})`;
+  return out;
 }

@@ -115,6 +115,13 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     env.status(firstIdx(args));
     return null;
   },
+  trace: (env, args) => {
+    for (const a of args) {
+      if (a.key === 'off') env.tracedEvents.clear();
+      else env.tracedEvents.add(a.key);
+    }
+    return null;
+  },
   'tick-election': (env, args) => tickBy(env, args, 'electionTick'),
   'tick-heartbeat': (env, args) => tickBy(env, args, 'heartbeatTick'),
   'transfer-leadership': (env, args) => {

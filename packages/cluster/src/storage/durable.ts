@@ -21,6 +21,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type ConfState,
+  cloneConfState,
   type Entry,
   emptyConfState,
   entrySize,
@@ -383,14 +384,4 @@ class DurableStorage implements NodeStorage {
   private assertOpen(): void {
     if (this.closed) throw new Error('durable storage: used after close');
   }
-}
-
-function cloneConfState(cs: ConfState): ConfState {
-  return {
-    voters: [...cs.voters],
-    learners: [...cs.learners],
-    votersOutgoing: [...cs.votersOutgoing],
-    learnersNext: [...cs.learnersNext],
-    autoLeave: cs.autoLeave,
-  };
 }

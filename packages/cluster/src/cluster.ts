@@ -21,6 +21,7 @@ import {
   type Cluster,
   ClusterError,
   type ClusterOptions,
+  type IntegrationFault,
   type ReadResult,
   type StepResult,
   type WriteResult,
@@ -31,11 +32,14 @@ import { NetworkShaper, type ShaperEvent } from './net/shaper.ts';
 import type { AppliedConfChange } from './node/group.ts';
 import { type RuntimeLogger, silentLogger } from './node/logger.ts';
 import { type NodeHost, NodeRuntime } from './node/runtime.ts';
-import { type ClusterInput, faultsOf, resolveClusterOptions } from './options.ts';
+import { faultsOf } from './options.ts';
 import { ClientRequests } from './requests.ts';
 import type { StorageFactory } from './storage/open.ts';
+import type { NodeStorage } from './storage/types.ts';
+import { startPacer } from './time/pacer.ts';
 import { SeededRandom } from './time/random.ts';
 import { RealScheduler, type Scheduler, VirtualScheduler } from './time/scheduler.ts';
+import { Waiters } from './time/waiters.ts';
 import { type TraceListener, TraceRecorder } from './trace/recorder.ts';
 import { summarizeMessage } from './trace/summary.ts';
 import type { NodeTransport } from './transport/types.ts';
@@ -43,10 +47,6 @@ import { createWsTransport } from './transport/ws.ts';
 
 /** Events kept for late subscribers and tests. */
 const RETAINED_EVENTS = 50_000;
-/** How often a paced simulated clock catches up with the wall clock, in wall ms. */
-const PACER_INTERVAL_MS = 5;
-/** The most model time a paced simulated clock runs in one go. */
-const PACER_CHUNK_MAX_MS = 2_000;
 
 /** Options beyond `ClusterOptions` that only a process-local caller can give. */
 export interface ClusterDeps {
@@ -73,8 +73,6 @@ export interface ClusterExtras {
   host?: string;
 }
 
-export type CreateClusterInput = ClusterInput & ClusterExtras & ClusterDeps;
-
 /** The implementation of `Cluster`, with a few extras for tests and tools. */
 export class RaftCluster implements Cluster {
   readonly name: string;
@@ -95,12 +93,13 @@ export class RaftCluster implements Cluster {
   private readonly secret: string;
   private readonly host: string;
   private readonly clock: SimulatedClock;
-  private pacer: ReturnType<typeof setInterval> | null = null;
+  private pacer: { stop(): void } | null = null;
   private paused = false;
   private closed = false;
   private inboxSeq = 0;
+  private transportCount = 0;
   private readonly errors: unknown[] = [];
-  private readonly roleWaiters = new Set<() => void>();
+  private readonly waiters: Waiters;
 
   constructor(
     options: ClusterOptions,
@@ -120,6 +119,7 @@ export class RaftCluster implements Cluster {
     this.scheduler =
       options.mode === 'simulated' ? new VirtualScheduler(onError) : new RealScheduler(1, onError);
     this.recorder = new TraceRecorder(RETAINED_EVENTS, onError);
+    this.waiters = new Waiters(this.scheduler, options.tickMs);
     this.rng = new SeededRandom(options.seed);
     this.network =
       options.mode === 'simulated'
@@ -169,7 +169,9 @@ export class RaftCluster implements Cluster {
       faults: o.faults,
     });
     for (const node of this.nodes.values()) await node.start();
-    if (this.options.mode === 'simulated' && this.clock === 'paced') this.startPacer();
+    if (this.scheduler instanceof VirtualScheduler && this.clock === 'paced') {
+      this.pacer = startPacer(this.scheduler, (err) => this.internalError(err));
+    }
   }
 
   /** The trace header for this cluster's trace. */
@@ -414,10 +416,10 @@ export class RaftCluster implements Cluster {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.pacer !== null) clearInterval(this.pacer);
+    this.pacer?.stop();
     for (const node of this.nodes.values()) await node.crash('stopped');
     this.scheduler.close();
-    this.roleWaiters.clear();
+    this.waiters.clear();
   }
 
   /** Throws the right `ClusterError` unless `node` is running and hosts `group`. */
@@ -449,14 +451,14 @@ export class RaftCluster implements Cluster {
       cluster: this,
       newNode: (id, faults, storages) => this.newNode(id, faults, storages),
       emitControl: (name, node, detail) => this.emitControl(name, node, detail),
-      waitFor: (pred, timeoutMs, what) => this.waitFor(pred, timeoutMs, what),
+      waitFor: (pred, timeoutMs, what) => this.waiters.waitFor(pred, timeoutMs, what),
     };
   }
 
   private newNode(
     id: number,
-    faults: ReadonlySet<import('./api.ts').IntegrationFault>,
-    storages: Map<number, import('./storage/types.ts').NodeStorage>,
+    faults: ReadonlySet<IntegrationFault>,
+    storages: Map<number, NodeStorage>,
   ): NodeRuntime {
     return new NodeRuntime(
       id,
@@ -471,10 +473,7 @@ export class RaftCluster implements Cluster {
    * The ConfState a founding node's storage starts from. Two integration faults change it:
    * none at all, or a voter list without the node itself.
    */
-  private bootstrapConf(
-    id: number,
-    faults: ReadonlySet<import('./api.ts').IntegrationFault>,
-  ): ConfState | null {
+  private bootstrapConf(id: number, faults: ReadonlySet<IntegrationFault>): ConfState | null {
     if (faults.has('no-initial-conf')) return null;
     if (faults.has('voters-exclude-self')) {
       return { ...this.foundingConf, voters: this.foundingConf.voters.filter((v) => v !== id) };
@@ -494,37 +493,37 @@ export class RaftCluster implements Cluster {
       nextInboxSeq: () => ++this.inboxSeq,
       random: (node, group, incarnation) =>
         this.rng.fork(`node/${node}/group/${group}/incarnation/${incarnation}`),
-      createTransport: (node) => this.createTransport(node),
+      createTransport: (node, anyPort) => this.createTransport(node, anyPort),
       peerAddresses: (node) =>
         [...this.addresses.entries()]
           .filter(([id]) => id !== node && this.nodes.get(id)?.status !== 'stopped')
           .map(([id, address]) => ({ id, address })),
       onConfChange: (node, group, change) => this.onConfChange(node, group, change),
-      onRoleChange: (node, group, role, lead, term) =>
-        this.onRoleChange(node, group, role, lead, term),
+      onRoleChange: (node, group, role, lead) => this.onRoleChange(node, group, role, lead),
       onAddress: (node, address) => this.onAddress(node, address),
     };
   }
 
-  private createTransport(node: number): NodeTransport {
+  /** A node's transport; a restarted live node listens on its old port unless `anyPort`. */
+  private createTransport(node: number, anyPort: boolean): NodeTransport {
     if (this.network !== null) return this.network.createTransport(node);
     const previous = this.addresses.get(node);
-    const port = previous === undefined ? 0 : Number(new URL(previous).port);
+    const port = previous === undefined || anyPort ? 0 : Number(new URL(previous).port);
+    const transportRng = this.rng.fork(`transport/${node}/${this.transportCount++}`);
     return createWsTransport({
       nodeId: node,
       host: this.host,
       port,
       secret: this.secret,
       logger: this.logger.child({ node, component: 'transport' }),
-      random: () => this.rng.float(),
+      random: () => transportRng.float(),
     });
   }
 
   /** A node (re)started at `address`: every other node dials it there. */
   private onAddress(node: number, address: string): void {
-    const previous = this.addresses.get(node);
     this.addresses.set(node, address);
-    if (previous === address) return;
+    // Dial at once even when the address is unchanged, rather than wait out a redial backoff.
     for (const other of this.nodes.values()) {
       if (other.id !== node && other.status === 'running') other.connect(node, address);
     }
@@ -541,44 +540,9 @@ export class RaftCluster implements Cluster {
     }
   }
 
-  private onRoleChange(
-    _node: number,
-    _group: number,
-    _role: StateType,
-    _lead: number,
-    _term: number,
-  ): void {
-    for (const w of [...this.roleWaiters]) w();
-  }
-
-  /**
-   * Resolves once `pred` holds, checking after every role change and every tick period;
-   * rejects with `Timeout` after `timeoutMs` of model time.
-   */
-  private waitFor(pred: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    if (pred()) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (this.closed) {
-          finish();
-          reject(new ClusterError('ClusterClosed', `cluster ${this.name} is closed`));
-        } else if (pred()) {
-          finish();
-          resolve();
-        }
-      };
-      const poll = setEvery(this.scheduler, this.options.tickMs, check);
-      const deadline = this.scheduler.after(timeoutMs, () => {
-        finish();
-        reject(new ClusterError('Timeout', `${what}: no result within ${timeoutMs} ms`));
-      });
-      const finish = () => {
-        poll.cancel();
-        deadline.cancel();
-        this.roleWaiters.delete(check);
-      };
-      this.roleWaiters.add(check);
-    });
+  private onRoleChange(node: number, group: number, role: StateType, lead: number): void {
+    this.logger.debug({ node, group, role, lead }, 'role change');
+    this.waiters.poke();
   }
 
   private runOldestPending() {
@@ -596,22 +560,6 @@ export class RaftCluster implements Cluster {
 
   private sortedNodes(): NodeRuntime[] {
     return [...this.nodes.values()].sort((a, b) => a.id - b.id);
-  }
-
-  private startPacer(): void {
-    const scheduler = this.scheduler as VirtualScheduler;
-    let last = performance.now();
-    this.pacer = setInterval(() => {
-      const now = performance.now();
-      const ms = Math.min(PACER_CHUNK_MAX_MS, (now - last) * scheduler.speed());
-      last = now;
-      try {
-        scheduler.advanceBy(ms);
-      } catch (err) {
-        this.internalError(err);
-      }
-    }, PACER_INTERVAL_MS);
-    this.pacer.unref?.();
   }
 
   private recordNet(e: ShaperEvent): void {
@@ -657,48 +605,4 @@ export class RaftCluster implements Cluster {
   private checkOpen(): void {
     if (this.closed) throw new ClusterError('ClusterClosed', `cluster ${this.name} is closed`);
   }
-}
-
-function setEvery(scheduler: Scheduler, periodMs: number, fn: () => void) {
-  let handle = scheduler.after(periodMs, tick);
-  function tick() {
-    handle = scheduler.after(periodMs, tick);
-    fn();
-  }
-  return { cancel: () => handle.cancel() };
-}
-
-/**
- * Creates and starts a cluster. Every option but the name has a default (5 nodes, 1 group,
- * live mode over WebSockets on 127.0.0.1, memory storage, 100 ms ticks, electionTick 10,
- * heartbeatTick 1, PreVote and CheckQuorum on).
- */
-export async function createCluster(input: CreateClusterInput): Promise<RaftCluster> {
-  const { logger, storageFactory, clock, netLatencyMs, requestTimeoutMs, host, ...rest } = input;
-  const options = resolveClusterOptions(rest);
-  const factory = storageFactory ?? (await defaultStorageFactory(options));
-  const extras: ClusterExtras = {};
-  if (clock !== undefined) extras.clock = clock;
-  if (netLatencyMs !== undefined) extras.netLatencyMs = netLatencyMs;
-  if (requestTimeoutMs !== undefined) extras.requestTimeoutMs = requestTimeoutMs;
-  if (host !== undefined) extras.host = host;
-  const deps: ClusterDeps = {};
-  if (logger !== undefined) deps.logger = logger;
-  const cluster = new RaftCluster(options, extras, deps, factory);
-  try {
-    await cluster.start();
-  } catch (err) {
-    await cluster.close();
-    throw err;
-  }
-  return cluster;
-}
-
-async function defaultStorageFactory(options: ClusterOptions): Promise<StorageFactory> {
-  if (options.storage === 'memory') {
-    const { memoryStorageFactory } = await import('./storage/open.ts');
-    return memoryStorageFactory;
-  }
-  const { durableStorageFactory } = await import('./storage/open.ts');
-  return durableStorageFactory(options);
 }

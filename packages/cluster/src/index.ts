@@ -9,11 +9,10 @@ export * from './api.ts';
 export {
   type ClusterDeps,
   type ClusterExtras,
-  type CreateClusterInput,
-  createCluster,
   RaftCluster,
   type SimulatedClock,
 } from './cluster.ts';
+export { type CreateClusterInput, createCluster } from './create.ts';
 export { decodeCommand, encodeCommand, type KvCommand } from './kv/command.ts';
 export { type RuntimeLogger, silentLogger } from './node/logger.ts';
 export { type ClusterInput, defaultClusterOptions, defaultCoreOptions } from './options.ts';

@@ -33,12 +33,7 @@ import {
   type StateType,
 } from '@raftlens/raft';
 import type { DropReason, ProposalFate, UnsequencedEvent } from '@raftlens/trace';
-import {
-  type CoreOptions,
-  type IntegrationFault,
-  type ReadResult,
-  type WriteResult,
-} from '../api.ts';
+import type { CoreOptions, IntegrationFault, ReadResult, WriteResult } from '../api.ts';
 import { decodeCommand, encodeCommand } from '../kv/command.ts';
 import { KvStore } from '../kv/store.ts';
 import type { NodeStorage } from '../storage/types.ts';

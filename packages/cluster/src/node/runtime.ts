@@ -46,8 +46,8 @@ export interface NodeHost {
   nextInboxSeq(): number;
   /** The random source of one group of one node in one incarnation. */
   random(node: number, group: number, incarnation: number): SeededRandom;
-  /** Creates the node's transport for a (re)start. */
-  createTransport(node: number): NodeTransport;
+  /** Creates the node's transport for a (re)start; `anyPort` gives up a remembered port. */
+  createTransport(node: number, anyPort: boolean): NodeTransport;
   /** Peers to connect to on start: every other known node and its address. */
   peerAddresses(node: number): Array<{ id: number; address: string }>;
   onConfChange(node: number, group: number, change: AppliedConfChange): void;
@@ -112,10 +112,7 @@ export class NodeRuntime {
   async start(): Promise<void> {
     if (this.status === 'running') return;
     this.incarnation++;
-    const transport = this.host.createTransport(this.id);
-    transport.onReceive((from, env) => this.receive(from, env));
-    transport.onPeerStatus((peer, up) => this.peerStatus(peer, up));
-    await transport.start();
+    const transport = await this.openTransport();
     this.transport = transport;
     this.address = transport.address;
     this.host.onAddress(this.id, this.address);
@@ -124,6 +121,24 @@ export class NodeRuntime {
     for (const p of this.host.peerAddresses(this.id)) transport.connect(p.id, p.address);
     this.startTicking();
     this.log.info({ address: this.address, groups: this.groupIds() }, 'node started');
+  }
+
+  /** Starts a transport, on the remembered port if it is free, else on any port. */
+  private async openTransport(): Promise<NodeTransport> {
+    for (const anyPort of [false, true]) {
+      const transport = this.host.createTransport(this.id, anyPort);
+      transport.onReceive((from, env) => this.receive(from, env));
+      transport.onPeerStatus((peer, up) => this.peerStatus(peer, up));
+      try {
+        await transport.start();
+        return transport;
+      } catch (err) {
+        await transport.close();
+        if (anyPort) throw err;
+        this.log.warn({ err }, 'could not listen on the old port; trying any port');
+      }
+    }
+    throw new Error('unreachable');
   }
 
   /** Adds a group to a running node, with a fresh storage. */

@@ -21,7 +21,7 @@ import { roundTripProblem, VOTE_RESPONSE_TYPES, VOTE_TYPES } from './network.ts'
 import { isVoterIn } from './nodehealth.ts';
 import { pendingProposals } from './proposals.ts';
 import { majority, voterSets } from './quorum.ts';
-import { CAUSE_PHRASE, linkFinding } from './voters.ts';
+import { linkFinding, voterPhrase } from './voters.ts';
 
 /** Elections take a few timeouts at worst (randomized timeouts, a split vote or two). */
 const LEADERLESS_TIMEOUTS = 3;
@@ -74,9 +74,7 @@ export function analyzeNoLeader(ctx: Context, checks: GroupChecks): Finding[] {
   const reach = bestReach(ctx, checks, campaigners);
   if (!reach.quorum) {
     const causes = reach.unreachable.map((u) => ({ ...u.cause, severity: 'error' as const }));
-    const phrases = reach.unreachable.map(
-      (u) => `${u.id} (${CAUSE_PHRASE[u.cause.code] ?? u.cause.code})`,
-    );
+    const phrases = reach.unreachable.map((u) => voterPhrase(u.id, u.cause));
     const f: Finding = {
       code: 'QuorumUnreachable',
       severity: 'error',
@@ -99,7 +97,7 @@ export function analyzeNoLeader(ctx: Context, checks: GroupChecks): Finding[] {
   }
   const since = lastLeaderSeq(ctx, g) ?? 0;
   const history = electionHistory(ctx, g, since, members);
-  const severity: Severity = stalled ? 'warning' : 'info';
+  const severity: Severity = stalled ? 'error' : 'info';
   const causes = history.map((f) => ({ ...f, severity: maxSeverity(f.severity, severity) }));
   const why =
     causes.length > 0

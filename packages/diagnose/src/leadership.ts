@@ -6,6 +6,7 @@
 
 import type { Context, Member } from './context.ts';
 import { type Evidence, ev, type Finding, groupField } from './finding.ts';
+import { roundTripProblem } from './network.ts';
 import { confMembers, isVoterIn, wasRemoved } from './nodehealth.ts';
 import { entryAge } from './replication.ts';
 
@@ -75,6 +76,7 @@ export function staleLeaders(ctx: Context, g: number, leader: Member): Finding[]
     if (m.id === leader.id || m.view.role !== 'StateLeader') continue;
     const age = became ? ctx.ticksSince(m.id, became.seq) : ctx.observedTicks(m.id);
     if (!ctx.isStalled(age, g)) continue;
+    const link = roundTripProblem(ctx, leader.id, m.id, ['MsgApp', 'MsgHeartbeat'], []);
     out.push({
       code: 'StaleLeader',
       severity: 'warning',
@@ -85,11 +87,13 @@ export function staleLeaders(ctx: Context, g: number, leader: Member): Finding[]
         groupField(m.id, g, 'term', m.view.term),
         groupField(leader.id, g, 'term', leader.view.term),
         ...(became ? [ev(became.seq)] : []),
+        ...(link?.evidence ?? []),
       ],
       summary:
         `Node ${m.id} still acts as leader of term ${m.view.term}, but node ${leader.id} leads ` +
         `term ${leader.view.term}; writes sent to node ${m.id} cannot commit.`,
       detail:
+        (link ? `${link.says[0]?.toUpperCase()}${link.says.slice(1)}. ` : '') +
         'An old leader learns of the new term only when a message of that term reaches it. ' +
         'CheckQuorum makes a leader that cannot hear a quorum step down by itself.',
     });

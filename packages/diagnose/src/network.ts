@@ -75,7 +75,9 @@ export function linkProblem(
       from,
       to,
       blocking: true,
-      says: `${typesPhrase(types)} messages from ${from} to ${to} are held (${held.length} waiting)`,
+      says:
+        `${typesPhrase(types)} messages from ${from} to ${to} are held` +
+        (held.length > 0 ? ` (${held.length} waiting)` : ''),
       evidence: [
         ...(rule?.hold ? [ruleField] : []),
         ...held.slice(0, 8).map((h) => ({

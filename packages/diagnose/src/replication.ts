@@ -19,7 +19,7 @@ import {
 import { appendedBeyond } from './nodehealth.ts';
 import { pendingProposals } from './proposals.ts';
 import { allVoters, jointIndex, majority, voterSets } from './quorum.ts';
-import { CAUSE_PHRASE, explainMissingVoter } from './voters.ts';
+import { explainMissingVoter, voterPhrase } from './voters.ts';
 
 export interface LeaderAnalysisOptions {
   /** The entry to explain; the first uncommitted one when absent. */
@@ -212,7 +212,7 @@ function quorumShort(
       severity: stalled ? maxSeverity(cause.severity, raise) : cause.severity,
       entries: indexRange(Math.max(ack(id) + 1, target), v.log.lastIndex),
     });
-    phrases.push(`${id} (${CAUSE_PHRASE[cause.code] ?? cause.code})`);
+    phrases.push(voterPhrase(id, cause));
   }
   const proposals = pendingProposals(ctx, g)
     .filter((p) => p.index !== undefined && p.index >= target)

@@ -35,6 +35,12 @@ export const CAUSE_PHRASE: Partial<Record<Finding['code'], string>> = {
   FollowerNotAcking: 'not acknowledging',
 };
 
+/** "3 (down)", or "2 (Ready loop stopped on node 1)" when the cause lies with another node. */
+export function voterPhrase(id: number, cause: Finding): string {
+  const what = CAUSE_PHRASE[cause.code] ?? cause.code;
+  return cause.nodes.includes(id) ? `${id} (${what})` : `${id} (${what} on node ${cause.nodes[0]})`;
+}
+
 export function linkFinding(p: LinkProblem, g: number, about: number): Finding {
   const other = p.from === about ? p.to : p.from;
   return {
@@ -45,6 +51,10 @@ export function linkFinding(p: LinkProblem, g: number, about: number): Finding {
     evidence: p.evidence,
     summary: `${capitalise(p.says)}.`,
   };
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function capitalise(s: string): string {
@@ -96,6 +106,9 @@ export function explainMissingVoter(
     REPLICATION_RESPONSE_TYPES,
   );
   if (link?.blocking) return linkFinding(link, g, voter);
+  // A leader whose own loop is stuck sends nothing, so its followers cannot answer.
+  const leaderStuck = checks.of(leader.id).ready;
+  if (leaderStuck) return leaderStuck;
   const pr = leader.view.progress?.[String(voter)];
   if (pr) {
     const stuck = progressCause(ctx, g, leader, voter, pr, index);
@@ -176,8 +189,8 @@ function progressCause(
       nodes: [voter],
       evidence: [...base, field('paused', pr.paused), ...recentEvents(rejections, 6)],
       summary: found
-        ? `Node ${voter}'s log disagrees with the leader's: it rejected ${rejections.length} ` +
-          `appends and the leader is probing backwards for the entries they share (next = ${pr.next}).`
+        ? `Node ${voter}'s log disagrees with the leader's: it rejected ` +
+          `${plural(rejections.length, 'append')} and the leader is probing backwards for the entries they share (next = ${pr.next}).`
         : `The leader is probing node ${voter}: it sends one append at a time (next = ` +
           `${pr.next}) and waits for each answer before sending more.`,
       detail:

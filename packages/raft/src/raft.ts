@@ -19,7 +19,7 @@ import type { RandomSource } from './random.ts';
 import { ReadOnly } from './read-only.ts';
 import { assertConfStatesEquivalent, switchToConfig } from './reconfig.ts';
 import { step } from './step.ts';
-import type { RaftTraceEvent, RaftTraceEventName } from './trace.ts';
+import { emitTrace, type RaftTraceEvent, type RaftTraceEventName, traceSend } from './trace.ts';
 import { Inflights } from './tracker/inflights.ts';
 import { Progress } from './tracker/progress.ts';
 import { ProgressTracker, trackerConfigToString } from './tracker/tracker.ts';
@@ -201,7 +201,7 @@ export class Raft {
         throw new Error(`message should not be self-addressed when sending ${t}`);
       this.msgs.push(m);
     }
-    if (this.traceSink !== undefined) this.traceSend(m);
+    if (this.traceSink !== undefined) traceSend(this, m);
   }
 
   /**
@@ -495,53 +495,6 @@ export class Raft {
 
   /** Emits a trace event with the node's current state, if a sink is configured. */
   trace(name: RaftTraceEventName, extra?: Partial<RaftTraceEvent>): void {
-    const sink = this.traceSink;
-    if (sink === undefined) return;
-    const cfg = this.trk.config;
-    const sorted = (s: ReadonlySet<NodeId>) => [...s].sort((a, b) => a - b);
-    sink({
-      name,
-      id: this.id,
-      term: this.term,
-      vote: this.vote,
-      commit: this.raftLog.committed,
-      role: this.state,
-      lead: this.lead,
-      lastIndex: this.raftLog.lastIndex(),
-      conf: [sorted(cfg.voters[0]), sorted(cfg.voters[1])],
-      learners: sorted(cfg.learners),
-      ...extra,
-    });
-  }
-
-  private traceSend(m: Message): void {
-    switch (m.type) {
-      case 'MsgApp': {
-        const pr = this.trk.progress.get(m.to);
-        const progress = pr === undefined ? undefined : { match: pr.match, next: pr.next };
-        this.trace('SendAppendEntriesRequest', { msg: m, progress });
-        return;
-      }
-      case 'MsgHeartbeat':
-        this.trace('SendAppendEntriesRequest', { msg: m });
-        return;
-      case 'MsgSnap':
-        this.trace('SendSnapshot', { msg: m });
-        return;
-      case 'MsgAppResp':
-      case 'MsgHeartbeatResp':
-        this.trace('SendAppendEntriesResponse', { msg: m });
-        return;
-      case 'MsgVote':
-      case 'MsgPreVote':
-        this.trace('SendRequestVoteRequest', { msg: m });
-        return;
-      case 'MsgVoteResp':
-      case 'MsgPreVoteResp':
-        this.trace('SendRequestVoteResponse', { msg: m });
-        return;
-      default:
-        return;
-    }
+    if (this.traceSink !== undefined) emitTrace(this, this.traceSink, name, extra);
   }
 }

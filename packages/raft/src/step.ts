@@ -8,6 +8,7 @@ import { stepCandidate, stepFollower } from './follower.ts';
 import { stepLeader } from './leader.ts';
 import { fmtId } from './logger.ts';
 import type { Raft } from './raft.ts';
+import { traceReceive } from './trace.ts';
 import { type Message, NONE } from './types.ts';
 import { bytesEqual, entsSize, msg, payloadsSize } from './util.ts';
 
@@ -125,31 +126,5 @@ function stepLowerTerm(r: Raft, m: Message): void {
       `${fmtId(r.id)} [term: ${r.term}] ignored a ${m.type} message with lower term ` +
         `from ${fmtId(m.from)} [term: ${m.term}]`,
     );
-  }
-}
-
-function traceReceive(r: Raft, m: Message): void {
-  switch (m.type) {
-    case 'MsgApp':
-    case 'MsgHeartbeat':
-      r.trace('ReceiveAppendEntriesRequest', { msg: m });
-      return;
-    case 'MsgSnap':
-      r.trace('ReceiveSnapshot', { msg: m });
-      return;
-    case 'MsgAppResp':
-    case 'MsgHeartbeatResp':
-      r.trace('ReceiveAppendEntriesResponse', { msg: m });
-      return;
-    case 'MsgVote':
-    case 'MsgPreVote':
-      r.trace('ReceiveRequestVoteRequest', { msg: m });
-      return;
-    case 'MsgVoteResp':
-    case 'MsgPreVoteResp':
-      r.trace('ReceiveRequestVoteResponse', { msg: m });
-      return;
-    default:
-      return;
   }
 }

@@ -8,6 +8,7 @@
  * wall time and turns them into the trace package's `StateEvent`s.
  */
 import type { DropReason } from './errors.ts';
+import type { Raft } from './raft.ts';
 import type { ConfChangeV2, LogIndex, Message, NodeId, StateType, Term } from './types.ts';
 
 export type RaftTraceEventName =
@@ -71,4 +72,88 @@ export interface RaftTraceEvent extends RaftTraceState {
   confChange?: ConfChangeV2;
   /** For ProposalDropped and ConfChangeReplaced: why; for NotPromotable: a sentence. */
   reason?: DropReason | string;
+}
+
+const sortedIds = (s: ReadonlySet<NodeId>): NodeId[] => [...s].sort((a, b) => a - b);
+
+/** Builds the event `name` with `r`'s current state and hands it to `sink`. */
+export function emitTrace(
+  r: Raft,
+  sink: (e: RaftTraceEvent) => void,
+  name: RaftTraceEventName,
+  extra?: Partial<RaftTraceEvent>,
+): void {
+  const cfg = r.trk.config;
+  sink({
+    name,
+    id: r.id,
+    term: r.term,
+    vote: r.vote,
+    commit: r.raftLog.committed,
+    role: r.state,
+    lead: r.lead,
+    lastIndex: r.raftLog.lastIndex(),
+    conf: [sortedIds(cfg.voters[0]), sortedIds(cfg.voters[1])],
+    learners: sortedIds(cfg.learners),
+    ...extra,
+  });
+}
+
+/** The event for a message sent, named as etcd's trace logger names it. */
+export function traceSend(r: Raft, m: Message): void {
+  switch (m.type) {
+    case 'MsgApp': {
+      const pr = r.trk.progress.get(m.to);
+      const progress = pr === undefined ? undefined : { match: pr.match, next: pr.next };
+      r.trace('SendAppendEntriesRequest', { msg: m, progress });
+      return;
+    }
+    case 'MsgHeartbeat':
+      r.trace('SendAppendEntriesRequest', { msg: m });
+      return;
+    case 'MsgSnap':
+      r.trace('SendSnapshot', { msg: m });
+      return;
+    case 'MsgAppResp':
+    case 'MsgHeartbeatResp':
+      r.trace('SendAppendEntriesResponse', { msg: m });
+      return;
+    case 'MsgVote':
+    case 'MsgPreVote':
+      r.trace('SendRequestVoteRequest', { msg: m });
+      return;
+    case 'MsgVoteResp':
+    case 'MsgPreVoteResp':
+      r.trace('SendRequestVoteResponse', { msg: m });
+      return;
+    default:
+      return;
+  }
+}
+
+/** The event for a message received, named as etcd's trace logger names it. */
+export function traceReceive(r: Raft, m: Message): void {
+  switch (m.type) {
+    case 'MsgApp':
+    case 'MsgHeartbeat':
+      r.trace('ReceiveAppendEntriesRequest', { msg: m });
+      return;
+    case 'MsgSnap':
+      r.trace('ReceiveSnapshot', { msg: m });
+      return;
+    case 'MsgAppResp':
+    case 'MsgHeartbeatResp':
+      r.trace('ReceiveAppendEntriesResponse', { msg: m });
+      return;
+    case 'MsgVote':
+    case 'MsgPreVote':
+      r.trace('ReceiveRequestVoteRequest', { msg: m });
+      return;
+    case 'MsgVoteResp':
+    case 'MsgPreVoteResp':
+      r.trace('ReceiveRequestVoteResponse', { msg: m });
+      return;
+    default:
+      return;
+  }
 }

@@ -100,7 +100,11 @@ export class Cluster {
       if (e.type === 'EntryConfChange' || e.type === 'EntryConfChangeV2') {
         const cc: ConfChange | ConfChangeV2 =
           e.type === 'EntryConfChange' ? decodeConfChange(e.data) : decodeConfChangeV2(e.data);
-        node.confStates.push(node.rn.applyConfChange(cc));
+        const cs = node.rn.applyConfChange(cc);
+        node.confStates.push(cs);
+        // Snapshot at every configuration change, so that new nodes can be caught up with the
+        // configuration that includes them.
+        node.storage.createSnapshot(e.index, cs, new Uint8Array(0));
       }
     }
     node.rn.advance(rd);
@@ -150,6 +154,17 @@ export class Cluster {
   elect(n: number): void {
     this.node(n).rn.campaign();
     this.stabilize();
+  }
+
+  /** Ticks node `n` `times` times. */
+  tick(n: number, times = 1): void {
+    for (let i = 0; i < times; i++) this.node(n).rn.tick();
+  }
+
+  /** Proposes `data` on node `n`, failing the test on an error. */
+  propose(n: number, data: string): void {
+    const err = this.node(n).rn.propose(bytes(data));
+    if (err !== null) throw new Error(`proposal on ${n} failed: ${err.message}`);
   }
 
   leaderIds(): number[] {

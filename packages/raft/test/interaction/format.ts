@@ -186,6 +186,9 @@ export function describeReady(
 export function describeTraceEvent(ev: RaftTraceEvent): string {
   let out = `TRACE ${ev.id.toString(16)} ${ev.name}`;
   if (ev.reason !== undefined) out += ` ${ev.reason}`;
-  if (ev.confChange !== undefined) out += ` (${confChangesToString(ev.confChange.changes)})`;
+  if (ev.confChange !== undefined) {
+    const changes = ev.confChange.changes;
+    out += changes.length === 0 ? ' (leave joint)' : ` (${confChangesToString(changes)})`;
+  }
   return out;
 }

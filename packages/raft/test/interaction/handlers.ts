@@ -2,6 +2,15 @@
  * The commands of the interaction scripts, parsed from their arguments and run against an
  * InteractionEnv. `newInteractionRunner` is the entry point: one runner per script file, its
  * environment living across the file's commands.
+ *
+ * Beyond etcd's commands, three extensions serve the project's own scripts (etcd's scripts
+ * never use them, so their output is unchanged):
+ *
+ * - `read-index <node> <context>` calls RawNode.readIndex;
+ * - `trace <EventName>... | off` prints the named core trace events as structural `TRACE`
+ *   lines (`TRACE 1 ProposalDropped NoLeader`), where etcd's output gives no reason;
+ * - `add-nodes` also takes `max-uncommitted-size`, `max-inflight-bytes` and
+ *   `disable-proposal-forwarding`, and fails on an option it does not know.
  */
 import { confChangesFromString } from '../../src/confchange/conv.ts';
 import {

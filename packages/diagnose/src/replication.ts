@@ -202,9 +202,13 @@ function quorumShort(
   const causes: Finding[] = [];
   const phrases: string[] = [];
   for (const id of [...missing].sort((a, b) => a - b)) {
-    const cause = explainMissingVoter(ctx, checks, leader, id, target);
+    const found = explainMissingVoter(ctx, checks, leader, id, target);
+    // Before the entry is overdue, a voter with nothing visibly wrong is simply on its way.
+    const cause = !stalled && found?.code === 'FollowerNotAcking' ? undefined : found;
     if (!cause) {
-      phrases.push(id === leader.id ? `${id} (the leader, still persisting)` : String(id));
+      phrases.push(
+        id === leader.id ? `${id} (the leader, still persisting)` : `${id} (on its way)`,
+      );
       continue;
     }
     causes.push({
@@ -214,6 +218,7 @@ function quorumShort(
     });
     phrases.push(voterPhrase(id, cause));
   }
+  if (causes.length === 0 && !stalled) return { findings: [], missing: [] };
   const proposals = pendingProposals(ctx, g)
     .filter((p) => p.index !== undefined && p.index >= target)
     .map((p) => p.id);

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { describeEvent, formatSpeed } from '../src/model/describe.ts';
+import { appendFeed } from '../src/model/feed.ts';
 import { msg, net, resetSeq, state } from './fixtures.ts';
 
 describe('describeEvent', () => {
@@ -38,5 +39,30 @@ describe('formatSpeed', () => {
     [0.01, '0.01×'],
   ])('%f reads %s', (f, text) => {
     expect(formatSpeed(f)).toBe(text);
+  });
+});
+
+describe('appendFeed', () => {
+  const item = (seq: number, text: string) => ({
+    seq,
+    wallMs: seq,
+    text,
+    tone: 'net' as const,
+    announce: false,
+  });
+
+  it('folds a sentence that repeats among the last few into one line with a count', () => {
+    const feed = appendFeed([], [item(1, 'a'), item(2, 'b'), item(3, 'a'), item(4, 'a')], 10);
+
+    expect(feed.map((f) => [f.text, f.count ?? 1, f.seq])).toEqual([
+      ['b', 1, 2],
+      ['a', 3, 4],
+    ]);
+  });
+
+  it('keeps at most the capacity, dropping the oldest', () => {
+    const feed = appendFeed([], [1, 2, 3, 4, 5, 6].map((i) => item(i, `s${i}`)), 4);
+
+    expect(feed.map((f) => f.text)).toEqual(['s3', 's4', 's5', 's6']);
   });
 });

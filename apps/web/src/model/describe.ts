@@ -23,6 +23,8 @@ export interface FeedItem {
   tone: FeedTone;
   /** Important enough to be read out by a screen reader. */
   announce: boolean;
+  /** How many times the same sentence happened in a row (absent: once). */
+  count?: number;
 }
 
 const groupSuffix = (group: number) => (group > 1 ? ` (group ${group})` : '');

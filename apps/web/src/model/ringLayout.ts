@@ -15,26 +15,72 @@ export interface RingLayout {
   width: number;
   height: number;
   center: Point;
-  radius: number;
+  /** The ring is an ellipse, wider than tall, to use a landscape screen. */
+  rx: number;
+  ry: number;
   nodeR: number;
   positions: Map<number, Point>;
 }
 
-export function ringLayout(ids: readonly number[], width: number, height: number): RingLayout {
-  const center = { x: width / 2, y: height / 2 };
-  const margin = 64;
-  const radius = Math.max(40, Math.min(width, height) / 2 - margin);
-  const n = Math.max(1, ids.length);
+/**
+ * Nodes evenly on a ring. When the network is partitioned, each side's nodes sit together on
+ * their own arc with an empty slot between sides, so the split reads at a glance.
+ */
+export function ringLayout(
+  ids: readonly number[],
+  width: number,
+  height: number,
+  partitions: readonly number[][] = [],
+): RingLayout {
+  const slots = ringSlots(ids, partitions);
+  const turns = slots.reduce<number>((sum, s) => sum + (s === null ? GAP_SLOTS : 1), 0) || 1;
+  // Room for the crown above a disc, three lines of text below it, and text beside it.
+  const estimateR = 46;
+  const top = estimateR + 34;
+  const bottom = estimateR + 78;
+  const side = estimateR + 56;
+  const ry = Math.max(40, (height - top - bottom) / 2);
+  const rx = Math.max(40, Math.min((width - 2 * side) / 2, ry * 1.45));
+  const center = { x: width / 2, y: top + ry };
   // The disc shrinks as neighbours get closer: a fraction of the chord between two neighbours.
-  const chord = n === 1 ? radius : 2 * radius * Math.sin(Math.PI / n);
-  const nodeR = Math.max(18, Math.min(46, chord * 0.28, radius * 0.3));
+  const mean = (rx + ry) / 2;
+  const chord = turns <= 1 ? mean : 2 * mean * Math.sin(Math.PI / turns);
+  const nodeR = Math.max(18, Math.min(estimateR, chord * 0.27, ry * 0.3));
   const positions = new Map<number, Point>();
-  ids.forEach((id, i) => {
-    const angle = -Math.PI / 2 + (2 * Math.PI * i) / n;
-    const r = n === 1 ? 0 : radius;
-    positions.set(id, { x: center.x + r * Math.cos(angle), y: center.y + r * Math.sin(angle) });
-  });
-  return { width, height, center, radius, nodeR, positions };
+  let at = 0;
+  for (const id of slots) {
+    if (id === null) {
+      at += GAP_SLOTS;
+      continue;
+    }
+    const angle = -Math.PI / 2 + (2 * Math.PI * at) / turns;
+    const k = ids.length === 1 ? 0 : 1;
+    positions.set(id, {
+      x: center.x + k * rx * Math.cos(angle),
+      y: center.y + k * ry * Math.sin(angle),
+    });
+    at += 1;
+  }
+  return { width, height, center, rx, ry, nodeR, positions };
+}
+
+/** How much of the ring the gap between two partition sides takes, in node slots. */
+const GAP_SLOTS = 0.7;
+
+/** The ring's slots in order: node ids, with null for the gap between partition sides. */
+export function ringSlots(
+  ids: readonly number[],
+  partitions: readonly number[][],
+): Array<number | null> {
+  const sides = partitions
+    .map((side) => ids.filter((id) => side.includes(id)))
+    .filter((side) => side.length > 0);
+  if (sides.length < 2) return [...ids];
+  const placed = new Set(sides.flat());
+  const rest = ids.filter((id) => !placed.has(id));
+  const slots: Array<number | null> = [];
+  for (const side of [...sides, ...(rest.length ? [rest] : [])]) slots.push(...side, null);
+  return slots;
 }
 
 export interface Lane {

@@ -4,6 +4,7 @@
 
 import type { ClusterSnapshot, TraceEvent } from '@raftlens/trace';
 import { controlNode, describeEvent, type FeedItem } from '../model/describe.ts';
+import { appendFeed } from '../model/feed.ts';
 import { travelMsForSpeed } from '../model/flights.ts';
 import { applyEvents } from '../model/overlay.ts';
 import { nodeName } from '../model/palette.ts';
@@ -78,7 +79,7 @@ export function ingestBatch(store: AppStore, batch: StreamBatch): void {
   s.flights.prune(displayNow);
 
   if (batch.events.length > 0) patch.traceVersion = s.traceVersion + 1;
-  if (feed.length > 0) patch.feed = [...s.feed, ...feed].slice(-FEED_CAPACITY);
+  if (feed.length > 0) patch.feed = appendFeed(s.feed, feed, FEED_CAPACITY);
   if (marks.length > 0) patch.marks = [...s.marks, ...marks].slice(-MARKS_CAPACITY);
   if (missed > 0) patch.missedTotal = s.missedTotal + missed;
   if (batch.hello) patch.connection = 'open';

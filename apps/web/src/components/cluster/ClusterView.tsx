@@ -6,6 +6,7 @@
 
 import { useMemo, useRef } from 'react';
 import { useElementSize } from '../../hooks/useElementSize.ts';
+import { useTweenedLayout } from '../../hooks/useTweenedLayout.ts';
 import { ringLayout } from '../../model/ringLayout.ts';
 import { useStore } from '../../store/appStore.ts';
 import { nodeGroups } from '../../store/selectors.ts';
@@ -23,9 +24,14 @@ export function ClusterView() {
   const group = useStore((s) => s.group);
   const items = useMemo(() => nodeGroups(snapshot, group), [snapshot, group]);
   const ids = useMemo(() => items.map((it) => it.node.id), [items]);
-  const idsKey = ids.join(',');
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the key stands for the id list
-  const layout = useMemo(() => ringLayout(ids, width, height), [idsKey, width, height]);
+  const partitions = snapshot?.partitions;
+  const shapeKey = `${ids.join(',')}|${JSON.stringify(partitions ?? [])}`;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the key stands for ids and partitions
+  const target = useMemo(
+    () => ringLayout(ids, width, height, partitions),
+    [shapeKey, width, height],
+  );
+  const layout = useTweenedLayout(target);
 
   return (
     <div className="cluster-view" ref={box}>

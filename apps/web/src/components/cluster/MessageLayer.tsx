@@ -22,6 +22,9 @@ interface Dot {
   delayed: boolean;
   opacity: number;
   label: string;
+  /** Where the label goes: to the right of the direction of travel, so replies label apart. */
+  lx: number;
+  ly: number;
 }
 
 /** Beyond this many dots only the newest are drawn; beyond LABEL_MAX, dots lose their labels. */
@@ -63,7 +66,11 @@ function visibleDots(s: AppState, layout: RingLayout, now: number): Dot[] {
     const a = layout.positions.get(f.from);
     const b = layout.positions.get(f.to);
     if (!a || !b) continue;
-    const p = along(lane(a, b, layout.nodeR), flightProgress(f, now));
+    const l = lane(a, b, layout.nodeR);
+    const p = along(l, flightProgress(f, now));
+    const len = Math.hypot(l.end.x - l.start.x, l.end.y - l.start.y) || 1;
+    const nx = -(l.end.y - l.start.y) / len;
+    const ny = (l.end.x - l.start.x) / len;
     const style = messageStyle(f.type);
     const dropped = f.state === 'dropped';
     const fade = dropped ? 1 - Math.max(0, now - f.anchorMs) / DROP_FADE_MS : 1;
@@ -77,6 +84,8 @@ function visibleDots(s: AppState, layout: RingLayout, now: number): Dot[] {
       delayed: f.delayed,
       opacity: Math.max(0, fade),
       label: labelled ? `${style.short}${f.duplicate ? ' (dup)' : ''}` : '',
+      lx: nx * 16,
+      ly: ny * 16,
     });
   }
   return dots;
@@ -90,7 +99,7 @@ function drawDots(g: SVGGElement, dots: Dot[]): void {
       const e = enter.append('g').attr('class', 'msg');
       e.append('circle').attr('r', 6.5);
       e.append('path').attr('class', 'cross').attr('d', CROSS);
-      e.append('text').attr('x', 10).attr('dy', '-0.4em');
+      e.append('text').attr('dy', '0.35em').attr('text-anchor', 'middle');
       return e;
     })
     .attr('transform', (d) => `translate(${d.x.toFixed(1)},${d.y.toFixed(1)})`)
@@ -105,7 +114,9 @@ function drawDots(g: SVGGElement, dots: Dot[]): void {
       sel.select('path').attr('visibility', (d) => (d.dropped ? 'visible' : 'hidden'));
       sel
         .select('text')
-        .text((d) => (d.dropped && d.label ? `${d.label} ✕` : d.label))
+        .attr('x', (d) => d.lx)
+        .attr('y', (d) => d.ly)
+        .text((d) => d.label)
         .attr('fill', (d) => d.colour);
     });
 }

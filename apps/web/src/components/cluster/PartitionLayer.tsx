@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { hullPath, type RingLayout } from '../../model/ringLayout.ts';
+import { hullPath, type Point, type RingLayout } from '../../model/ringLayout.ts';
 
 const GROUP_NAMES = 'ABCDEFGH';
 
@@ -20,11 +20,11 @@ export const PartitionLayer = memo(function PartitionLayer({
           return p ? [p] : [];
         });
         if (points.length === 0) return null;
-        const top = points.reduce((a, b) => (b.y < a.y ? b : a));
+        const at = labelPoint(layout, points);
         return (
           <g key={members.join(',')} className={`partition p${i % 4}`}>
             <path d={hullPath(points, layout.nodeR + 34)} />
-            <text x={top.x} y={top.y - layout.nodeR - 40} className="partition-label">
+            <text x={at.x} y={at.y} className="partition-label" dy="0.35em">
               side {GROUP_NAMES[i] ?? i + 1}
             </text>
           </g>
@@ -33,3 +33,16 @@ export const PartitionLayer = memo(function PartitionLayer({
     </g>
   );
 });
+
+/** Inside the ring, toward the side's nodes: the one place free of node text. */
+function labelPoint(layout: RingLayout, points: readonly Point[]): Point {
+  const c = layout.center;
+  const mx = points.reduce((sum, p) => sum + p.x, 0) / points.length - c.x;
+  const my = points.reduce((sum, p) => sum + p.y, 0) / points.length - c.y;
+  const first = points[0] ?? c;
+  const [dx, dy] = Math.hypot(mx, my) > 1 ? [mx, my] : [first.x - c.x, first.y - c.y];
+  const len = Math.hypot(dx, dy) || 1;
+  const rx = Math.max(0, layout.rx - layout.nodeR - 70);
+  const ry = Math.max(0, layout.ry - layout.nodeR - 50);
+  return { x: c.x + (dx / len) * rx, y: c.y + (dy / len) * ry };
+}

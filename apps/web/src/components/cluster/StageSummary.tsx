@@ -23,9 +23,13 @@ export function StageSummary() {
       )}
       {' · '}
       {up} of {items.length} nodes up
-      {snapshot.partitions.length > 0 ? ' · partitioned' : ''}
+      {snapshot.partitions.length > 0 ? ` · partitioned ${sidesText(snapshot.partitions)}` : ''}
       {snapshot.held.length > 0 ? ` · ${snapshot.held.length} held` : ''}
       {snapshot.paused ? ' · paused' : ''}
     </p>
   );
+}
+
+function sidesText(partitions: readonly number[][]): string {
+  return partitions.map((side) => `{${side.map(nodeName).join(' ')}}`).join(' | ');
 }

@@ -9,6 +9,7 @@ export function Caption() {
       {recent.map((f, i) => (
         <p key={f.seq} className={i === recent.length - 1 ? 'latest' : ''}>
           {f.text}
+          {f.count ? ` ×${f.count}` : ''}
         </p>
       ))}
     </div>

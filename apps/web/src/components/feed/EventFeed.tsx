@@ -47,6 +47,7 @@ export function EventFeed() {
           <li key={f.seq} className={`tone-${f.tone}`}>
             <time dateTime={new Date(f.wallMs).toISOString()}>{clock(f.wallMs)}</time>
             {f.text}
+            {f.count ? <span className="count"> ×{f.count}</span> : null}
           </li>
         ))}
       </ol>

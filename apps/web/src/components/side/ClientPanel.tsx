@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { ApiError } from '../../api/index.ts';
 import { useApiAction } from '../../hooks/useApiAction.ts';
 import { nodeName } from '../../model/palette.ts';
 
@@ -21,7 +22,13 @@ export function ClientPanel() {
     }
   };
   const read = async () => {
-    const r = await run((api) => api.get(key));
+    const r = await run((api) =>
+      api.get(key).catch((err: unknown) => {
+        if (err instanceof ApiError && err.code === 'KeyNotFound') return null;
+        throw err;
+      }),
+    );
+    if (r === null) setAnswer(`${key} is not set`);
     if (r) {
       const v = r.value === null ? 'not set' : `= ${r.value}`;
       setAnswer(`${r.key} ${v} (read index ${r.readIndex} via ${nodeName(r.node)})`);
@@ -42,12 +49,14 @@ export function ClientPanel() {
         <input id={keyId} value={key} onChange={(e) => setKey(e.target.value)} required />
         <label htmlFor={valueId}>value</label>
         <input id={valueId} value={value} onChange={(e) => setValue(e.target.value)} />
-        <button type="submit" className="primary" disabled={busy || !key}>
-          Write
-        </button>
-        <button type="button" disabled={busy || !key} onClick={read}>
-          Read
-        </button>
+        <div className="kv-buttons">
+          <button type="submit" className="primary" disabled={busy || !key}>
+            Write
+          </button>
+          <button type="button" disabled={busy || !key} onClick={read}>
+            Read
+          </button>
+        </div>
       </form>
       <output className="kv-answer" aria-live="polite">
         {busy ? 'waiting for the cluster…' : answer}

@@ -14,7 +14,9 @@ export function PartitionPanel() {
   const { run, busy } = useApiAction();
   if (!snapshot) return null;
   const ids = snapshot.nodes.map((n) => n.id);
-  const sideOf = (id: number) => draft[id] ?? 0;
+  // Until the reader moves a node, the sides shown are the network's present ones.
+  const present = (id: number) => Math.max(0, snapshot.partitions.findIndex((g) => g.includes(id)));
+  const sideOf = (id: number) => draft[id] ?? present(id);
   const groups = SIDES.map((_, i) => ids.filter((id) => sideOf(id) === i)).filter(
     (g) => g.length > 0,
   );
@@ -36,7 +38,9 @@ export function PartitionPanel() {
                   name={`side-${id}`}
                   checked={sideOf(id) === i}
                   aria-label={`${nodeName(id)} on side ${side}`}
-                  onChange={() => setDraft({ ...draft, [id]: i })}
+                  onChange={() =>
+                    setDraft({ ...Object.fromEntries(ids.map((n) => [n, sideOf(n)])), [id]: i })
+                  }
                 />
                 {side}
               </label>
@@ -51,7 +55,7 @@ export function PartitionPanel() {
           disabled={busy || groups.length < 2}
           onClick={() => split(groups)}
         >
-          Split into {groups.length} sides
+          {groups.length < 2 ? 'Split (put nodes on two sides)' : `Split into ${groups.length} sides`}
         </button>
         <button
           type="button"

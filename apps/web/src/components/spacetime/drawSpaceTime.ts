@@ -93,10 +93,12 @@ function ends(lanes: Lanes, a: StArrow) {
 export function arrowEnd(lanes: Lanes, a: StArrow) {
   const e = ends(lanes, a);
   if (!e) return null;
-  // A drop stops halfway to where it was going.
-  const x2 = a.fate === 'dropped' ? (e.x1 + e.x2) / 2 : e.x2;
-  const y2 = a.fate === 'dropped' ? (a.y1 + a.y2) / 2 + 2 : a.y2;
-  return { x1: e.x1, y1: a.y1, x2, y2 };
+  if (a.fate !== 'dropped') return { x1: e.x1, y1: a.y1, x2: e.x2, y2: a.y2 };
+  // A drop is a short stub from its sender toward where it was going, ending in a cross, so
+  // it never seems to land in a lane between.
+  const dx = e.x2 - e.x1;
+  const reach = Math.min(Math.abs(dx) * 0.4, 56) * Math.sign(dx);
+  return { x1: e.x1, y1: a.y1, x2: e.x1 + reach, y2: a.y1 + (a.y2 - a.y1) * 0.3 + 3 };
 }
 
 function paintArrow(ctx: CanvasRenderingContext2D, lanes: Lanes, a: StArrow, selected: boolean) {
@@ -113,7 +115,11 @@ function paintArrow(ctx: CanvasRenderingContext2D, lanes: Lanes, a: StArrow, sel
   ctx.lineTo(seg.x2, seg.y2);
   ctx.stroke();
   ctx.setLineDash([]);
-  if (a.fate === 'dropped') cross(ctx, seg.x2, seg.y2);
+  if (a.fate === 'dropped') {
+    cross(ctx, seg.x2, seg.y2);
+    ctx.fillStyle = '#b91c1c';
+    ctx.fillText(`→${nodeName(a.to)}`, seg.x2 + (seg.x2 > seg.x1 ? 7 : -34), seg.y2 + 4);
+  }
   else if (a.fate === 'delivered') head(ctx, seg.x1, seg.y1, seg.x2, seg.y2, style.hollow);
   if (selected) {
     ctx.fillStyle = '#111827';

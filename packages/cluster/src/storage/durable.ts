@@ -58,6 +58,12 @@ export interface DurableStorageOptions {
   };
   /** How many of the most recent entries to keep in memory; default 4096. */
   cacheEntriesMax?: number;
+  /**
+   * SQLite's `synchronous` setting. 'FULL' (the default) fsyncs the log at every `sync`.
+   * 'NORMAL' skips that fsync: a killed process still loses nothing, but a power loss may lose
+   * the last syncs, which breaks Raft's promise; only for demos and for the benchmark.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
 }
 
 /** The database file inside the store's directory. */
@@ -97,7 +103,7 @@ class DurableStorage implements NodeStorage {
     this.db = new Database(join(dir, DB_FILE));
     try {
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
+      this.db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
       const version = this.db.pragma('user_version', { simple: true }) as number;
       if (version === 0) this.create(opts.bootstrap);
       else if (version !== SCHEMA_VERSION) {

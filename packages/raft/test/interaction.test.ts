@@ -46,4 +46,4 @@ function scriptSuite(title: string, folder: string, minimum: number): void {
 }
 
 scriptSuite('etcd raft interaction scripts', ETCD_INTERACTION, 21);
-scriptSuite('Raftlens interaction scripts', OWN_SCRIPTS, 1);
+scriptSuite('Raftlens interaction scripts', OWN_SCRIPTS, 13);

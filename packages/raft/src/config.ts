@@ -9,6 +9,10 @@ import type { RaftTraceEvent } from './trace.ts';
 import type { LogIndex, NodeId, ReadOnlyOption } from './types.ts';
 import { isLocalMsgTarget } from './util.ts';
 
+/**
+ * The parameters of a node; see each field. Only `id`, the ticks, `storage` and `random` are
+ * required.
+ */
 export interface Config {
   /** This node's id; not 0 and not a local thread id. */
   id: NodeId;

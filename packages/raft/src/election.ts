@@ -30,7 +30,7 @@ export function hup(r: Raft, t: CampaignType): void {
   }
   if (!r.promotable()) {
     r.logger.warn(`${fmtId(r.id)} is unpromotable and can not campaign`);
-    if (r.traceSink !== undefined) r.trace('NotPromotable', { reason: r.notPromotableReason() });
+    if (r.traceSink !== undefined) r.trace('NotPromotable', { reason: notPromotableReason(r) });
     return;
   }
   if (hasUnappliedConfChanges(r)) {
@@ -42,6 +42,18 @@ export function hup(r: Raft, t: CampaignType): void {
   }
   r.logger.info(`${fmtId(r.id)} is starting a new election at term ${r.term}`);
   campaign(r, t);
+}
+
+/** Why `promotable` is false, in a sentence for the dashboard. */
+function notPromotableReason(r: Raft): string {
+  const pr = r.trk.progress.get(r.id);
+  if (pr === undefined) {
+    return r.trk.voterNodes().length === 0
+      ? 'it has no configuration: its storage holds no ConfState with voters (not bootstrapped)'
+      : 'it is not a member of its configuration';
+  }
+  if (pr.isLearner) return 'it is a learner, and learners do not campaign';
+  return 'a snapshot is being applied';
 }
 
 /**
@@ -140,7 +152,8 @@ export function handleVoteRequest(r: Raft, m: Message): void {
   const last = r.raftLog.lastEntryId();
   const candLast = { term: m.logTerm, index: m.index };
   const respType = voteRespMsgType(m.type);
-  const head = `${fmtId(r.id)} [logterm: ${last.term}, index: ${last.index}, vote: ${fmtId(r.vote)}]`;
+  const vote = fmtId(r.vote);
+  const head = `${fmtId(r.id)} [logterm: ${last.term}, index: ${last.index}, vote: ${vote}]`;
   const tail =
     `${m.type} from ${fmtId(m.from)} [logterm: ${candLast.term}, index: ${candLast.index}] ` +
     `at term ${r.term}`;

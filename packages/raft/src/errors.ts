@@ -33,6 +33,7 @@ export type DropReason =
   /** This node leads but is no longer in the configuration it leads. */
   | 'RemovedFromConfig';
 
+/** An expected failure of a RawNode call, discriminated by `code`. */
 export type RaftError =
   | { code: 'ProposalDropped'; reason: DropReason; message: string }
   | { code: 'StepLocalMsg'; message: string }
@@ -95,6 +96,7 @@ export type StorageErrorCode =
   | 'SnapshotTemporarilyUnavailable'
   | 'SnapOutOfDate';
 
+/** A storage failure with a stable code and etcd's message for it. */
 export interface StorageError {
   readonly code: StorageErrorCode;
   readonly message: string;

@@ -23,6 +23,7 @@ import {
 } from './types.ts';
 import { EMPTY_BYTES } from './util.ts';
 
+/** Handles a message in StateLeader. */
 export function stepLeader(r: Raft, m: Message): RaftError | null {
   // These message types need no progress of the sender.
   switch (m.type) {

@@ -10,6 +10,7 @@
 import type { Logger } from './logger.ts';
 import type { Entry, LogIndex, Snapshot, Term } from './types.ts';
 
+/** The unstable tail of the log and an incoming snapshot (see the file comment). */
 export class Unstable {
   /** An incoming snapshot not yet known to be durable, if any. */
   snapshot: Snapshot | null = null;

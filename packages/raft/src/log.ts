@@ -15,7 +15,9 @@ import { entsSize, limitSize } from './util.ts';
 
 /** A position in the log: the index of an entry and the term it was proposed in. */
 export interface EntryId {
+  /** The term the entry was proposed in. */
   term: Term;
+  /** The entry's position in the log. */
   index: LogIndex;
 }
 
@@ -24,11 +26,15 @@ export interface EntryId {
  * term `term` (etcd's `logSlice`).
  */
 export interface LogSlice {
+  /** The leader's term when it sent the slice. */
   term: Term;
+  /** The entry the slice follows. */
   prev: EntryId;
+  /** The entries, at indexes prev.index + 1, ... */
   entries: readonly Entry[];
 }
 
+/** The log of one node: storage plus unstable tail, with the commit and apply marks. */
 export class RaftLog {
   /** Everything persisted since the last snapshot. */
   readonly storage: Storage;
@@ -63,6 +69,7 @@ export class RaftLog {
     this.applied = this.committed;
   }
 
+  /** The marks and unstable bounds, as etcd logs them. */
   toString(): string {
     const u = this.unstable;
     return (
@@ -148,6 +155,7 @@ export class RaftLog {
     return this.unstable.nextEntries();
   }
 
+  /** True if some unstable entries have not been handed out yet. */
   hasNextUnstableEnts(): boolean {
     return this.unstable.hasNextEntries();
   }
@@ -193,10 +201,12 @@ export class RaftLog {
     return Math.min(this.committed, this.unstable.offset - 1) as LogIndex;
   }
 
+  /** The unstable snapshot if it has not been handed out yet. */
   nextUnstableSnapshot(): Snapshot | null {
     return this.unstable.nextSnapshot();
   }
 
+  /** True if an unstable snapshot has not been handed out yet. */
   hasNextUnstableSnapshot(): boolean {
     return this.unstable.nextSnapshot() !== null;
   }
@@ -212,10 +222,12 @@ export class RaftLog {
     return this.storage.snapshot();
   }
 
+  /** The first index still in the log (after the latest snapshot). */
   firstIndex(): LogIndex {
     return this.unstable.maybeFirstIndex() ?? this.storage.firstIndex();
   }
 
+  /** The index of the last entry (or of the snapshot, if the log is empty). */
   lastIndex(): LogIndex {
     return this.unstable.maybeLastIndex() ?? this.storage.lastIndex();
   }
@@ -230,6 +242,7 @@ export class RaftLog {
     return { term, index };
   }
 
+  /** The term of the last entry. */
   lastTerm(): Term {
     return this.lastEntryId().term;
   }
@@ -285,6 +298,7 @@ export class RaftLog {
     this.unstable.stableTo(id.index, id.term);
   }
 
+  /** The snapshot at index `i` is durable. */
   stableSnapTo(i: LogIndex): void {
     this.unstable.stableSnapTo(i);
   }

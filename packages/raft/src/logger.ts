@@ -8,9 +8,13 @@
  * by level is the logger's business; the core calls every method unconditionally.
  */
 export interface Logger {
+  /** Per-message detail. */
   debug(msg: string): void;
+  /** Role and term changes, elections, configuration changes. */
   info(msg: string): void;
+  /** Anomalies: a node that cannot campaign, a leader stepping down. */
   warn(msg: string): void;
+  /** What a person must look at. */
   error(msg: string): void;
 }
 
@@ -29,7 +33,9 @@ const LEVEL_RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error
 
 /** A log line as `recordingLogger` keeps it. */
 export interface LogLine {
+  /** The level the line was logged at. */
   level: Exclude<LogLevel, 'none'>;
+  /** The line itself, in etcd's wording. */
   msg: string;
 }
 

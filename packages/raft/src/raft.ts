@@ -30,7 +30,6 @@ import {
   type Message,
   NONE,
   type NodeId,
-  type ReadOnlyOption,
   type ReadState,
   type SoftState,
   type StateType,
@@ -38,7 +37,9 @@ import {
 } from './types.ts';
 import { EMPTY_BYTES, msg, payloadsSize } from './util.ts';
 
+/** The Raft state machine of one node (see the file comment). */
 export class Raft {
+  /** This node's id. */
   readonly id: NodeId;
 
   /** The current term. Persisted; only grows. */
@@ -49,6 +50,7 @@ export class Raft {
   /** Answers to ReadIndex requests, handed out in the next Ready. */
   readStates: ReadState[] = [];
 
+  /** The log: stable entries in storage, then unstable ones. */
   readonly raftLog: RaftLog;
 
   /** Byte limit of the entries in one MsgApp. */
@@ -61,6 +63,7 @@ export class Raft {
   /** The tracked peers in ascending id order; refreshed whenever `trk.progress` is replaced. */
   peerIds: NodeId[] = [];
 
+  /** This node's role. */
   state: StateType = 'StateFollower';
   /** True if this node is a learner in its active configuration. */
   isLearner = false;
@@ -83,10 +86,12 @@ export class Raft {
    * proposed only once the applied index has reached it: one change at a time.
    */
   pendingConfIndex: LogIndex = 0 as LogIndex;
+  /** Config.disableConfChangeValidation. */
   readonly disableConfChangeValidation: boolean;
   /** The payload bytes of the leader's uncommitted tail (an estimate that never overshoots). */
   uncommittedSize = 0;
 
+  /** ReadIndex requests waiting for a quorum's confirmation (leader). */
   readOnly: ReadOnly;
 
   /**
@@ -97,17 +102,25 @@ export class Raft {
   /** Ticks since the last heartbeat (leader only). */
   heartbeatElapsed = 0;
 
+  /** Config.checkQuorum. */
   readonly checkQuorum: boolean;
+  /** Config.preVote. */
   readonly preVote: boolean;
+  /** Config.heartbeatTick. */
   readonly heartbeatTimeout: number;
+  /** Config.electionTick. */
   readonly electionTimeout: number;
   /** Drawn from [electionTimeout, 2 * electionTimeout) whenever the timer is reset. */
   randomizedElectionTimeout = 0;
+  /** Config.disableProposalForwarding. */
   readonly disableProposalForwarding: boolean;
+  /** Config.stepDownOnRemoval. */
   readonly stepDownOnRemoval: boolean;
 
+  /** Where etcd's log prose goes. */
   readonly logger: Logger;
   private readonly random: RandomSource;
+  /** Where trace events go; undefined disables tracing. */
   readonly traceSink: ((e: RaftTraceEvent) => void) | undefined;
 
   /**
@@ -165,14 +178,17 @@ export class Raft {
     else this.tickElection();
   }
 
+  /** True if a leader is known in this term. */
   hasLeader(): boolean {
     return this.lead !== NONE;
   }
 
+  /** The volatile state: leader and role. */
   softState(): SoftState {
     return { lead: this.lead, raftState: this.state };
   }
 
+  /** The state to persist: term, vote, commit index. */
   hardState(): HardState {
     return { term: this.term, vote: this.vote, commit: this.raftLog.committed };
   }
@@ -301,6 +317,7 @@ export class Raft {
     }
   }
 
+  /** Follows `lead` (or nobody) in `term`. */
   becomeFollower(term: Term, lead: NodeId): void {
     this.reset(term);
     this.lead = lead;
@@ -309,6 +326,7 @@ export class Raft {
     this.trace('BecomeFollower');
   }
 
+  /** Starts an election: next term, vote for itself. */
   becomeCandidate(): void {
     if (this.state === 'StateLeader') throw new Error('invalid transition [leader -> candidate]');
     this.reset((this.term + 1) as Term);
@@ -369,18 +387,6 @@ export class Raft {
     return pr !== undefined && !pr.isLearner && !this.raftLog.hasNextOrInProgressSnapshot();
   }
 
-  /** Why `promotable` is false, in a sentence for the dashboard. */
-  notPromotableReason(): string {
-    const pr = this.trk.progress.get(this.id);
-    if (pr === undefined) {
-      return this.trk.voterNodes().length === 0
-        ? 'it has no configuration: its storage holds no ConfState with voters (not bootstrapped)'
-        : 'it is not a member of its configuration';
-    }
-    if (pr.isLearner) return 'it is a learner, and learners do not campaign';
-    return 'a snapshot is being applied';
-  }
-
   /** Tries to commit up to the quorum's match index (only entries of this term count). */
   maybeCommit(): boolean {
     const ok = this.raftLog.maybeCommit({ term: this.term, index: this.trk.committed() });
@@ -426,6 +432,7 @@ export class Raft {
     this.appliedTo(index, 0);
   }
 
+  /** Restores the persisted HardState at start. */
   loadState(hs: HardState): void {
     if (hs.commit < this.raftLog.committed || hs.commit > this.raftLog.lastIndex()) {
       throw new Error(
@@ -438,24 +445,19 @@ export class Raft {
     this.vote = hs.vote;
   }
 
+  /** True once the randomized election timeout has elapsed. */
   pastElectionTimeout(): boolean {
     return this.electionElapsed >= this.randomizedElectionTimeout;
   }
 
+  /** Draws a new election timeout in [electionTimeout, 2 * electionTimeout). */
   resetRandomizedElectionTimeout(): void {
     this.randomizedElectionTimeout = this.electionTimeout + this.random.intn(this.electionTimeout);
   }
 
+  /** Gives up a leadership transfer in progress. */
   abortLeaderTransfer(): void {
     this.leadTransferee = NONE;
-  }
-
-  /** True once this leader has committed an entry of its own term. */
-  committedEntryInCurrentTerm(): boolean {
-    // The term is never 0 on a leader, so an unknown term (0) never matches.
-    return (
-      this.raftLog.zeroTermOnOutOfBounds(this.raftLog.term(this.raftLog.committed)) === this.term
-    );
   }
 
   /**
@@ -486,11 +488,6 @@ export class Raft {
   /** Recomputes `peerIds` after `trk.progress` was replaced. */
   refreshPeerIds(): void {
     this.peerIds = [...this.trk.progress.keys()].sort((a, b) => a - b);
-  }
-
-  /** The read-only option (for handlers). */
-  get readOnlyOption(): ReadOnlyOption {
-    return this.readOnly.option;
   }
 
   /** Emits a trace event with the node's current state, if a sink is configured. */

@@ -20,7 +20,7 @@ export function stepReadIndex(r: Raft, m: Message): void {
     respondToReadIndex(r, m, r.raftLog.committed);
     return;
   }
-  if (!r.committedEntryInCurrentTerm()) {
+  if (!committedEntryInCurrentTerm(r)) {
     r.pendingReadIndexMessages.push(m);
     return;
   }
@@ -33,7 +33,7 @@ export function stepReadIndex(r: Raft, m: Message): void {
  */
 export function releasePendingReadIndexMessages(r: Raft): void {
   if (r.pendingReadIndexMessages.length === 0) return;
-  if (!r.committedEntryInCurrentTerm()) {
+  if (!committedEntryInCurrentTerm(r)) {
     r.logger.error(
       'pending MsgReadIndex should be released only after first commit in current term',
     );
@@ -42,6 +42,13 @@ export function releasePendingReadIndexMessages(r: Raft): void {
   const msgs = r.pendingReadIndexMessages;
   r.pendingReadIndexMessages = [];
   for (const m of msgs) sendMsgReadIndexResponse(r, m);
+}
+
+/** True once this leader has committed an entry of its own term. */
+function committedEntryInCurrentTerm(r: Raft): boolean {
+  // The term is never 0 on a leader, so an unknown term (0) never matches.
+  const log = r.raftLog;
+  return log.zeroTermOnOutOfBounds(log.term(log.committed)) === r.term;
 }
 
 /**

@@ -171,10 +171,11 @@ export class SafetyMonitor {
         seq,
       };
       this.checkMatching(g, e.index, termAt.get(e.index - 1), sighting);
+      // Applied first: when two nodes applied different entries, that is the finding to raise.
+      if (e.index <= v.applied) this.recordApplied(g, e.index, sighting);
       if (e.index <= v.commit) {
         this.recordCommitted(g, e.index, { ...sighting, commitTerm: v.term });
       }
-      if (e.index <= v.applied) this.recordApplied(g, e.index, sighting);
     }
     if (v.role === 'StateLeader') this.checkLeaderHolds(g, node.id, v, termAt);
   }
@@ -266,9 +267,8 @@ export class SafetyMonitor {
     const known = l.committed.get(index);
     if (known) {
       if (known.term !== c.term) {
-        const bothApplied = l.applied.get(index)?.term === known.term && c.node !== known.node;
         this.raise(`Committed|${g}|${index}`, {
-          code: bothApplied ? 'AppliedEntriesDiffer' : 'CommittedEntryChanged',
+          code: 'CommittedEntryChanged',
           severity: 'critical',
           group: g,
           nodes: [known.node, c.node],

@@ -1,0 +1,232 @@
+/**
+ * TraceReplay: a recorded trace that can be opened at any moment.
+ *
+ * Events are appended in order (all at once for a file, one by one for a live stream). The
+ * replay machine runs over them once, and every `checkpointEvery` events (K) a clone of it is
+ * kept. The state at any sequence number is then the nearest checkpoint at or before it, plus
+ * at most K - 1 events applied to a copy. A cursor remembers the last moment built, so
+ * stepping forward applies one event, not K.
+ *
+ * Memory: the events themselves (see `EventStore`), two 8-byte columns per event, the
+ * navigation columns (4 bytes per moment and node concerned), one `EntryInfo` per distinct
+ * log entry seen, and ceil(N / K) + 1 checkpoints, each O(nodes x groups x (peers + terms in
+ * the log) + messages in flight + link rules + active findings): independent of N.
+ */
+
+import type { TraceEvent, TraceHeader } from '../events.ts';
+import { parseTrace, type Trace, type TraceError } from '../ndjson.ts';
+import { EntryBook } from './entry-book.ts';
+import { ReplayMachine } from './machine.ts';
+import { type MomentKind, Navigator } from './navigation.ts';
+import { type ReplaySnapshot, toSnapshot } from './snapshot-view.ts';
+import type { InFlightMessage, ReplayState } from './state.ts';
+import { EventStore } from './store.ts';
+
+export const DEFAULT_CHECKPOINT_EVERY = 1000;
+
+export interface TraceReplayOptions {
+  /** Events between checkpoints: the most `stateAt` ever applies. Default 1000. */
+  checkpointEvery?: number;
+  /** Share repeated parts of events to save memory (see `EventStore`). Default true. */
+  intern?: boolean;
+  /** What the source of the trace does not record, in plain words (from the importer). */
+  unknowns?: readonly string[];
+}
+
+export interface ReplayStats {
+  events: number;
+  checkpoints: number;
+  checkpointEvery: number;
+  /** Distinct log entries the trace described. */
+  entries: number;
+  /** Bytes of the sequence/time columns and the navigation columns. */
+  columnBytes: number;
+}
+
+export type OpenTraceResult = { ok: true; replay: TraceReplay } | { ok: false; error: TraceError };
+
+/** Parses a trace file (native or etcd raft) and opens it for replay. */
+export function openTrace(text: string, options: TraceReplayOptions = {}): OpenTraceResult {
+  const parsed = parseTrace(text);
+  if (!parsed.ok) return parsed;
+  return { ok: true, replay: TraceReplay.fromTrace(parsed.trace, options) };
+}
+
+export class TraceReplay {
+  readonly header: TraceHeader;
+  readonly unknowns: readonly string[];
+  readonly checkpointEvery: number;
+  private readonly store: EventStore;
+  private readonly book = new EntryBook();
+  private readonly nav = new Navigator();
+  /** The machine after every event appended so far. */
+  private readonly head: ReplayMachine;
+  /** checkpoints[i] is the machine after the first i * K events. */
+  private readonly checkpoints: ReplayMachine[];
+  /** A private machine at the last moment built, reused when the next one is ahead of it. */
+  private cursor: ReplayMachine | null = null;
+
+  constructor(
+    header: TraceHeader,
+    events: Iterable<TraceEvent> = [],
+    options: TraceReplayOptions = {},
+  ) {
+    const every = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
+    if (!Number.isInteger(every) || every < 1) {
+      throw new Error(`checkpointEvery must be a positive integer, got ${every}`);
+    }
+    this.header = header;
+    this.unknowns = options.unknowns ?? [];
+    this.checkpointEvery = every;
+    this.store = new EventStore({ intern: options.intern ?? true });
+    this.head = new ReplayMachine(header);
+    this.checkpoints = [this.head.clone()];
+    for (const e of events) this.append(e);
+  }
+
+  static fromTrace(trace: Trace, options: TraceReplayOptions = {}): TraceReplay {
+    return new TraceReplay(trace.header, trace.events, { unknowns: trace.unknowns, ...options });
+  }
+
+  /** Adds the next event; its `seq` must exceed every earlier one (else this throws). */
+  append(event: TraceEvent): void {
+    const e = this.store.push(event);
+    const pos = this.head.position;
+    const did = this.head.apply(e);
+    this.book.observe(e);
+    this.nav.add(pos, e, did);
+    if (this.head.position % this.checkpointEvery === 0) this.checkpoints.push(this.head.clone());
+  }
+
+  /** How many events the replay holds. */
+  get length(): number {
+    return this.store.length;
+  }
+
+  /** Sequence number of the first event; 0 when there is none. */
+  get firstSeq(): number {
+    return this.store.length > 0 ? this.store.seqAt(0) : 0;
+  }
+
+  /** Sequence number of the last event; 0 when there is none. */
+  get lastSeq(): number {
+    return this.store.length > 0 ? this.store.seqAt(this.store.length - 1) : 0;
+  }
+
+  /** The event at a position (0-based), or undefined past the end. */
+  eventAt(position: number): TraceEvent | undefined {
+    return position >= 0 && position < this.store.length ? this.store.get(position) : undefined;
+  }
+
+  /** The event with exactly this sequence number, if any. */
+  event(seq: number): TraceEvent | undefined {
+    const pos = this.store.countThrough(seq) - 1;
+    const e = this.eventAt(pos);
+    return e !== undefined && e.seq === seq ? e : undefined;
+  }
+
+  /** Events with `fromSeq <= seq <= toSeq`, at most `limit` of them, oldest first. */
+  events(fromSeq: number, toSeq: number, limit = 10_000): TraceEvent[] {
+    const out: TraceEvent[] = [];
+    const end = this.store.countThrough(toSeq);
+    for (let p = this.store.countBefore(fromSeq); p < end && out.length < limit; p++) {
+      out.push(this.store.get(p));
+    }
+    return out;
+  }
+
+  /** The sequence number of the last event at or before a wall time; 0 if none. */
+  seqAtWallMs(wallMs: number): number {
+    const n = this.store.countThroughWall(wallMs);
+    return n > 0 ? this.store.seqAt(n - 1) : 0;
+  }
+
+  /** The cluster after every event with a sequence number up to `seq`. */
+  stateAt(seq: number): ReplayState {
+    return this.view(this.machineAt(this.store.countThrough(seq)));
+  }
+
+  /** The `ClusterSnapshot` view of `stateAt(seq)`. */
+  snapshotAt(seq: number): ReplaySnapshot {
+    return this.toSnapshot(this.stateAt(seq));
+  }
+
+  /** The `ClusterSnapshot` view of a state of this replay, entries described from the trace. */
+  toSnapshot(state: ReplayState): ReplaySnapshot {
+    return toSnapshot(state, (group, index, term) => this.book.get(group, index, term));
+  }
+
+  /** The sequence number of the first such moment after `seq`, or null. */
+  next(seq: number, what: MomentKind, opts: { node?: number } = {}): number | null {
+    const pos = this.nav.firstFrom(what, this.store.countThrough(seq), opts.node);
+    return pos < 0 ? null : this.store.seqAt(pos);
+  }
+
+  /** The sequence number of the last such moment before `seq`, or null. */
+  prev(seq: number, what: MomentKind, opts: { node?: number } = {}): number | null {
+    const pos = this.nav.lastBefore(what, this.store.countBefore(seq), opts.node);
+    return pos < 0 ? null : this.store.seqAt(pos);
+  }
+
+  /** How many such moments the trace holds. */
+  count(what: MomentKind, opts: { node?: number } = {}): number {
+    return this.nav.count(what, opts.node);
+  }
+
+  stats(): ReplayStats {
+    return {
+      events: this.store.length,
+      checkpoints: this.checkpoints.length,
+      checkpointEvery: this.checkpointEvery,
+      entries: this.book.size(),
+      columnBytes: this.store.columnBytes() + this.nav.bytes(),
+    };
+  }
+
+  /** A machine after exactly `pos` events. The result may be the head: only read it. */
+  private machineAt(pos: number): ReplayMachine {
+    if (pos === this.head.position) return this.head;
+    const k = this.checkpointEvery;
+    const nearest = this.checkpoints[Math.floor(pos / k)] as ReplayMachine;
+    const c = this.cursor;
+    const m =
+      c !== null && c.position <= pos && c.position >= nearest.position ? c : nearest.clone();
+    while (m.position < pos) m.apply(this.store.get(m.position));
+    this.cursor = m;
+    return m;
+  }
+
+  private view(m: ReplayMachine): ReplayState {
+    const inFlight: InFlightMessage[] = m.flightList().map(([msgId, f]) => {
+      const sent = this.store.get(f.pos);
+      if (sent.kind !== 'net') throw new Error(`replay: flight ${msgId} not sent by a net event`);
+      return {
+        msgId,
+        from: sent.msg.from,
+        to: sent.msg.to,
+        group: sent.group,
+        msg: sent.msg,
+        sentSeq: sent.seq,
+        sentAtMs: sent.wallMs,
+        copyOf: f.copyOf,
+        held: f.heldAtMs !== null,
+        heldAtMs: f.heldAtMs,
+        delayedUntilMs: f.delayedUntilMs,
+      };
+    });
+    return {
+      header: this.header,
+      seq: m.seq,
+      position: m.position,
+      wallMs: m.wallMs,
+      nodes: m.nodeViews(),
+      paused: m.paused,
+      speed: m.speed,
+      tickMs: m.tickMs,
+      links: m.linkViews(),
+      partitions: m.partitionView(),
+      inFlight,
+      findings: m.findingList(),
+    };
+  }
+}

@@ -134,7 +134,8 @@ export function resolveConfig(c: Config): ResolvedConfig {
   const maxInflightMsgs = c.maxInflightMsgs ?? DEFAULT_MAX_INFLIGHT_MSGS;
   if (!(maxInflightMsgs > 0)) throw configInvalid('max inflight messages must be greater than 0');
   const maxInflightBytes = c.maxInflightBytes || NO_LIMIT;
-  if (maxInflightBytes < maxSizePerMsg) {
+  // Checked only against an explicit message limit: the default (no limit) is not etcd's.
+  if (c.maxSizePerMsg !== undefined && maxInflightBytes < c.maxSizePerMsg) {
     throw configInvalid('max inflight bytes must be >= max message size');
   }
   const readOnlyOption = c.readOnlyOption ?? 'ReadOnlySafe';

@@ -22,14 +22,14 @@ export function stepFollower(r: Raft, m: Message): RaftError | null {
     case 'MsgProp':
       if (r.lead === NONE) {
         r.logger.info(`${fmtId(r.id)} no leader at term ${r.term}; dropping proposal`);
-        return r.dropProposal('NoLeader');
+        return r.dropProposal('NoLeader', m);
       }
       if (r.disableProposalForwarding) {
         r.logger.info(
           `${fmtId(r.id)} not forwarding to leader ${fmtId(r.lead)} at term ${r.term}; ` +
             'dropping proposal',
         );
-        return r.dropProposal('NotLeader');
+        return r.dropProposal('NotLeader', m);
       }
       r.send(forwardTo(m, r.lead));
       return null;
@@ -108,7 +108,7 @@ export function stepCandidate(r: Raft, m: Message): RaftError | null {
   switch (m.type) {
     case 'MsgProp':
       r.logger.info(`${fmtId(r.id)} no leader at term ${r.term}; dropping proposal`);
-      return r.dropProposal('NoLeader');
+      return r.dropProposal('NoLeader', m);
     case 'MsgApp':
       r.becomeFollower(m.term, m.from);
       handleAppendEntries(r, m);

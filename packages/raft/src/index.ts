@@ -88,6 +88,7 @@ export {
   LOCAL_APPEND_THREAD,
   LOCAL_APPLY_THREAD,
   limitSize,
+  messageSize,
   mustSync,
   payloadSize,
   payloadsSize,

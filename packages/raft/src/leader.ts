@@ -98,13 +98,13 @@ function stepCheckQuorum(r: Raft): void {
  */
 function stepProp(r: Raft, m: Message): RaftError | null {
   if (m.entries.length === 0) throw new Error(`${fmtId(r.id)} stepped empty MsgProp`);
-  if (!r.trk.progress.has(r.id)) return r.dropProposal('RemovedFromConfig');
+  if (!r.trk.progress.has(r.id)) return r.dropProposal('RemovedFromConfig', m);
   if (r.leadTransferee !== NONE) {
     r.logger.debug(
       `${fmtId(r.id)} [term ${r.term}] transfer leadership to ${fmtId(r.leadTransferee)} ` +
         'is in progress; dropping proposal',
     );
-    return r.dropProposal('LeaderTransferring');
+    return r.dropProposal('LeaderTransferring', m);
   }
 
   let ents = m.entries;
@@ -133,7 +133,7 @@ function stepProp(r: Raft, m: Message): RaftError | null {
     }
   }
 
-  if (!r.appendEntry(ents)) return r.dropProposal('UncommittedSizeExceeded');
+  if (!r.appendEntry(ents)) return r.dropProposal('UncommittedSizeExceeded', m);
   bcastAppend(r);
   return null;
 }

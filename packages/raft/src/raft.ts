@@ -479,9 +479,9 @@ export class Raft {
     this.uncommittedSize = s > this.uncommittedSize ? 0 : this.uncommittedSize - s;
   }
 
-  /** A proposal is dropped for `reason`: reports it to the trace sink and returns the error. */
-  dropProposal(reason: DropReason): RaftError {
-    if (this.traceSink !== undefined) this.trace('ProposalDropped', { reason });
+  /** Proposal `m` is dropped for `reason`: reports it to the trace sink, returns the error. */
+  dropProposal(reason: DropReason, m: Message): RaftError {
+    if (this.traceSink !== undefined) this.trace('ProposalDropped', { reason, msg: m });
     return proposalDropped(reason);
   }
 

@@ -64,7 +64,10 @@ export interface RaftTraceState {
 
 export interface RaftTraceEvent extends RaftTraceState {
   name: RaftTraceEventName;
-  /** The message sent or received (the core's own object; do not mutate it). */
+  /**
+   * The message sent or received, or the proposal dropped (the core's own object; do not
+   * mutate it).
+   */
   msg?: Message;
   /** For SendAppendEntriesRequest and ReduceNextIndex: the peer's progress afterwards. */
   progress?: { match: LogIndex; next: LogIndex };

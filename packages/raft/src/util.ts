@@ -159,6 +159,32 @@ export function entrySize(e: Entry): number {
   return n;
 }
 
+/**
+ * The size of a message as etcd's protobuf encoding would roughly have it: its header fields,
+ * entries, snapshot and context. For display and accounting (the transport's real encoding may
+ * differ).
+ */
+export function messageSize(m: Message): number {
+  let n = 4 * 2 + 2 * 2; // type, to, from, term, reject and the small fields' tags
+  // Local thread ids are negative here; count them as the small ids they stand for.
+  n += varintSize(Math.max(m.to, 0)) + varintSize(Math.max(m.from, 0)) + varintSize(m.term);
+  n += varintSize(m.logTerm) + varintSize(m.index) + varintSize(m.commit) + varintSize(m.vote);
+  n += varintSize(m.rejectHint);
+  for (let i = 0; i < m.entries.length; i++) {
+    const es = entrySize(m.entries[i] as Entry);
+    n += 1 + varintSize(es) + es;
+  }
+  if (m.snapshot !== null) {
+    const d = m.snapshot.data.length;
+    const cs = m.snapshot.metadata.confState;
+    const ids = cs.voters.length + cs.learners.length + cs.votersOutgoing.length;
+    n += 16 + d + varintSize(d) + 2 * (ids + cs.learnersNext.length);
+  }
+  if (m.context.length > 0) n += 1 + varintSize(m.context.length) + m.context.length;
+  for (let i = 0; i < m.responses.length; i++) n += 2 + messageSize(m.responses[i] as Message);
+  return n;
+}
+
 /** The sum of `entrySize` over `ents`. */
 export function entsSize(ents: readonly Entry[]): number {
   let s = 0;

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   type Entry,
   emptyConfState,
+  entrySize,
   type LogIndex,
   MemoryStorage,
+  messageSize,
+  newMessage,
+  payloadSize,
   type Term,
 } from '../../../src/index.ts';
 
@@ -120,5 +124,24 @@ describe('MemoryStorage', () => {
     expect(ms.initialState().confState.voters).toEqual([1, 2, 3]);
     expect(ms.initialState().hardState).toEqual({ term: 0, vote: 0, commit: 0 });
     expect(ms.firstIndex()).toBe(6);
+  });
+});
+
+describe('sizes', () => {
+  it('counts entries as protobuf would encode them', () => {
+    const e = ent(300, 2);
+
+    // 3 tags + type(1) + term(1) + index(2 bytes for 300) + data tag, length, 1 byte.
+    expect(entrySize(e)).toBe(3 + 1 + 1 + 2 + 3);
+    expect(entrySize({ ...e, data: new Uint8Array(0) })).toBe(7);
+    expect(payloadSize(e)).toBe(1);
+  });
+
+  it('sizes a message with its entries', () => {
+    const m = newMessage({ type: 'MsgApp', entries: [ent(1, 1), ent(2, 1)] });
+
+    const empty = messageSize(newMessage({ type: 'MsgApp' }));
+
+    expect(messageSize(m)).toBe(empty + 2 * (2 + entrySize(ent(1, 1))));
   });
 });

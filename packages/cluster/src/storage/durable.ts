@@ -265,8 +265,9 @@ class DurableStorage implements NodeStorage {
     if (this.db.inTransaction) this.db.exec('COMMIT');
   }
 
-  close(): void {
+  close(opts: { discardUnsynced?: boolean } = {}): void {
     if (this.closed) return;
+    if (opts.discardUnsynced === true && this.db.inTransaction) this.db.exec('ROLLBACK');
     this.sync();
     this.closed = true;
     this.db.close();

@@ -39,6 +39,10 @@ export interface NodeStorage extends Storage {
   compact(index: LogIndex): StorageError | null;
   /** Durability barrier: when it returns, every write made so far is on stable storage. */
   sync(): void;
-  /** Syncs and releases the store; no method may be called afterwards. */
-  close(): void;
+  /**
+   * Releases the store; no method may be called afterwards. By default it syncs first. With
+   * `discardUnsynced` it drops every write made since the last `sync` instead, as a killed
+   * process would lose them: that is how a runtime simulates a crash faithfully.
+   */
+  close(opts?: { discardUnsynced?: boolean }): void;
 }

@@ -45,7 +45,12 @@ export const KINDS: Kind[] = ['memory', 'durable', 'durable, reopened'];
  * A store whose log starts after a snapshot at (index, term) = `at`, like etcd's storage tests
  * start from `ents[0] = {Index: 3, Term: 3}`.
  */
-export function subject(kind: Kind, at = { index: 0, term: 0 }, cs = emptyConfState()): Subject {
+export function subject(
+  kind: Kind,
+  at = { index: 0, term: 0 },
+  cs = emptyConfState(),
+  synchronous: 'FULL' | 'NORMAL' = 'FULL',
+): Subject {
   const snapshot = { index: at.index as LogIndex, term: at.term as Term };
   if (kind === 'memory') {
     const ms =
@@ -60,10 +65,10 @@ export function subject(kind: Kind, at = { index: 0, term: 0 }, cs = emptyConfSt
   const bootstrap =
     at.index === 0 && cs.voters.length === 0 ? undefined : { confState: cs, snapshot };
   const sub: Subject = {
-    s: createDurableStorage(dir, { bootstrap, cacheEntriesMax: 2 }),
+    s: createDurableStorage(dir, { bootstrap, cacheEntriesMax: 2, synchronous }),
     reopen: () => {
       sub.s.close();
-      sub.s = createDurableStorage(dir, { cacheEntriesMax: 2 });
+      sub.s = createDurableStorage(dir, { cacheEntriesMax: 2, synchronous });
     },
     dispose: () => sub.s.close(),
   };

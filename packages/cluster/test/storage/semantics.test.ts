@@ -4,8 +4,9 @@
  * every observation.
  */
 
-import { entrySize, type LogIndex, type Snapshot, type Term } from '@raftlens/raft';
+import { entrySize, type LogIndex, type NodeId, type Snapshot, type Term } from '@raftlens/raft';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createDurableStorage } from '../../src/storage/durable.ts';
 import {
   confState,
   dumpLog,
@@ -14,6 +15,7 @@ import {
   removeTempDirs,
   type Subject,
   subject,
+  tempDir,
 } from './harness.ts';
 
 const live: Subject[] = [];
@@ -369,5 +371,27 @@ describe.each(KINDS)('storage semantics: %s', (kind) => {
       confState: cs,
     });
     expect([sub.s.firstIndex(), sub.s.lastIndex()]).toEqual([1, 0]);
+  });
+});
+
+describe('durable storage close', () => {
+  it.each([
+    ['syncs what was written', {}, 6, 6],
+    ['drops what was not synced, as a crash would', { discardUnsynced: true }, 5, 2],
+  ])('%s', (_name, opts, last, commit) => {
+    const dir = tempDir();
+    const s = createDurableStorage(dir);
+    s.append([ent(1, 1), ent(2, 1), ent(3, 2), ent(4, 2), ent(5, 2)]);
+    s.setHardState({ term: 2 as Term, vote: 1 as NodeId, commit: 2 as LogIndex });
+    s.sync();
+    s.append([ent(6, 2)]);
+    s.setHardState({ term: 2 as Term, vote: 1 as NodeId, commit: 6 as LogIndex });
+
+    s.close(opts);
+
+    const again = createDurableStorage(dir);
+    expect(again.lastIndex()).toBe(last);
+    expect(again.initialState().hardState.commit).toBe(commit);
+    again.close();
   });
 });

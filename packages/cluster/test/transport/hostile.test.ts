@@ -85,7 +85,9 @@ describe('a node under a hostile peer', () => {
     const c = await raw('authenticated');
 
     c.write(encodeFrame(0x3, Buffer.from('??')));
-    await c.closed;
+    const code = await c.serverClose();
+
+    expect(code).toBe(1002);
 
     expect(counters().malformed).toBe(1);
     expect(victim.log.lines.some((l) => l.startsWith('warn') && l.includes('WS_ERR'))).toBe(true);
@@ -108,7 +110,9 @@ describe('a node under a hostile peer', () => {
     const c = await raw('authenticated');
 
     c.write(encodeFrame(OPCODE.text, Buffer.isBuffer(payload) ? payload : Buffer.from(payload)));
-    await c.closed;
+    const code = await c.serverClose();
+
+    expect(code).toBe(Buffer.isBuffer(payload) ? 1007 : 1008);
 
     expect(counters().malformed).toBe(1);
     expect(victim.inbox.filter((r) => r.from === 9)).toEqual([]);
@@ -119,7 +123,9 @@ describe('a node under a hostile peer', () => {
     const c = await raw('authenticated');
 
     c.write(encodeFrame(OPCODE.binary, Buffer.from(encodeEnvelope(envelope(1, 9, 1, 1)))));
-    await c.closed;
+    const code = await c.serverClose();
+
+    expect(code).toBe(1003);
 
     expect(counters()).toMatchObject({ malformed: 1, framesIn: 1 });
     await stillServing();
@@ -129,7 +135,9 @@ describe('a node under a hostile peer', () => {
     const c = await raw('authenticated');
 
     c.write(encodeFrame(OPCODE.text, Buffer.alloc(MAX_FRAME_BYTES + 1, 0x20)));
-    await c.closed;
+    const code = await c.serverClose();
+
+    expect(code).toBe(1009);
 
     expect(counters()).toMatchObject({ oversized: 1, malformed: 0 });
     await stillServing();
@@ -142,7 +150,9 @@ describe('a node under a hostile peer', () => {
     for (let i = 0; i < 5; i++) {
       c.write(encodeFrame(i === 0 ? OPCODE.text : 0x0, part, { fin: i === 4 }));
     }
-    await c.closed;
+    const code = await c.serverClose();
+
+    expect(code).toBe(1009);
 
     expect(counters().oversized).toBe(1);
     await stillServing();
@@ -170,7 +180,9 @@ describe('a node under a hostile peer', () => {
     c.write(
       encodeFrame(OPCODE.text, Buffer.from(encodeEnvelope(envelope(1, 9, 1, 1))), { mask: false }),
     );
-    await c.closed;
+    const code = await c.serverClose();
+
+    expect(code).toBe(1002);
 
     expect(counters().malformed).toBe(1);
     expect(victim.inbox.filter((r) => r.from === 9)).toEqual([]);
@@ -191,7 +203,9 @@ describe('a node under a hostile peer', () => {
         mac: 'c'.repeat(64),
       }),
     );
-    await c.closed;
+    const code = await c.serverClose();
+
+    expect(code).toBe(1008);
 
     expect(counters().authFailures).toBe(1);
     await stillServing();
@@ -201,7 +215,9 @@ describe('a node under a hostile peer', () => {
     const c = await raw('upgraded');
 
     c.sendText(encodeEnvelope(envelope(1, 9, 1, 1)));
-    await c.closed;
+    const code = await c.serverClose();
+
+    expect(code).toBe(1008);
 
     expect(counters().authFailures).toBe(1);
     expect(victim.inbox.filter((r) => r.from === 9)).toEqual([]);
@@ -211,7 +227,9 @@ describe('a node under a hostile peer', () => {
   it('cuts a connection that never completes the handshake', async () => {
     const c = await raw('upgraded');
 
-    await c.closed;
+    const code = await c.serverClose();
+
+    expect(code).toBe(1008);
 
     expect(counters().authFailures).toBe(1);
     await stillServing();
@@ -221,7 +239,9 @@ describe('a node under a hostile peer', () => {
     const c = await raw('upgraded');
 
     c.sendText(' '.repeat(2048));
-    await c.closed;
+    const code = await c.serverClose();
+
+    expect(code).toBe(1008);
 
     expect(counters()).toMatchObject({ oversized: 1, authFailures: 1 });
     await stillServing();

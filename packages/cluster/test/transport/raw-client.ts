@@ -133,6 +133,25 @@ export class RawClient {
     if (welcome.t !== 'welcome') throw new Error(`expected welcome, got ${welcome.t}`);
   }
 
+  /**
+   * Reads server frames until a close frame, answers it by dropping the socket, and returns
+   * its status code; -1 if the socket closed without one.
+   */
+  async serverClose(): Promise<number> {
+    try {
+      for (;;) {
+        const frame = await this.readFrame();
+        if (frame.opcode === OPCODE.close) {
+          return frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : 1005;
+        }
+      }
+    } catch {
+      return -1;
+    } finally {
+      this.destroy();
+    }
+  }
+
   /** Reads one (unmasked) server frame. */
   async readFrame(): Promise<{ opcode: number; payload: Buffer }> {
     const frame = await this.until(() => parseServerFrame(this.buf));

@@ -30,6 +30,14 @@ export function hup(r: Raft, t: CampaignType): void {
   }
   if (!r.promotable()) {
     r.logger.warn(`${fmtId(r.id)} is unpromotable and can not campaign`);
+    // etcd's line does not say why. The case a person most needs explained, a node that was
+    // never bootstrapped, gets a line of its own (other cases are evident from the config).
+    if (r.trk.voterNodes().length === 0) {
+      r.logger.warn(
+        `${fmtId(r.id)} has no configuration (its storage holds no ConfState with voters): ` +
+          'bootstrap it, or add it to a group, before it can campaign',
+      );
+    }
     if (r.traceSink !== undefined) r.trace('NotPromotable', { reason: notPromotableReason(r) });
     return;
   }

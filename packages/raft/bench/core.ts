@@ -20,12 +20,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type Entry,
+  emptyConfState,
+  logIndex,
   MemoryStorage,
   type Message,
   type NodeId,
   RawNode,
-  type Snapshot,
   seededRandom,
+  term,
 } from '@raftlens/raft';
 
 interface RunResult {
@@ -46,32 +48,20 @@ interface BenchNode {
 const VOTERS = [1, 2, 3] as NodeId[];
 
 function newNode(id: NodeId): BenchNode {
-  const storage = new MemoryStorage();
-  const snapshot: Snapshot = {
-    data: new Uint8Array(0),
-    metadata: {
-      index: 1,
-      term: 1,
-      confState: {
-        voters: VOTERS,
-        learners: [],
-        votersOutgoing: [],
-        learnersNext: [],
-        autoLeave: false,
-      },
-    },
-  } as Snapshot;
-  storage.applySnapshot(snapshot);
+  // Every node starts from the same snapshot at index 1 holding the configuration, as the Go
+  // reference does, so that both begin with commit 1 and an identical log.
+  const confState = { ...emptyConfState(), voters: VOTERS };
+  const storage = MemoryStorage.bootstrap(confState, { index: logIndex(1), term: term(1) });
   const rn = new RawNode({
     id,
     electionTick: 10,
     heartbeatTick: 1,
     storage,
-    applied: 1,
+    applied: logIndex(1),
     maxSizePerMsg: 1 << 20,
     maxInflightMsgs: 256,
     random: seededRandom(id),
-  } as ConstructorParameters<typeof RawNode>[0]);
+  });
   return { rn, storage, applied: 0 };
 }
 

@@ -86,7 +86,8 @@ export function analyzeNoLeader(ctx: Context, checks: GroupChecks): Finding[] {
       ],
       summary:
         `No node that can campaign reaches a majority of voters: the best placed, node ` +
-        `${reach.from.id}, reaches ${reach.reached.join(', ')} and needs ${reach.need}. ` +
+        `${reach.from.id}, reaches ${reach.reached.length > 0 ? reach.reached.join(', ') : 'none'} ` +
+        `and needs ${reach.need}. ` +
         `Unreachable: ${phrases.join(', ')}.`,
     };
     return [

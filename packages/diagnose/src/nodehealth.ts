@@ -5,7 +5,7 @@
  * `RawNode`, and each one has a symptom visible from outside the node.
  */
 
-import type { GroupView, NetEvent, TraceEvent } from '@raftlens/trace';
+import type { GroupView, NetEvent, StateEvent, TraceEvent } from '@raftlens/trace';
 import { type Context, controlTarget, type Member } from './context.ts';
 import { type Evidence, ev, type Finding, groupField, nodeField, recentEvents } from './finding.ts';
 
@@ -137,8 +137,16 @@ export function readyStall(ctx: Context, m: Member, g: number): Finding | undefi
       ],
     );
   }
-  if (reasons.length === 0) return undefined;
   const lastReady = lastReadySeq(ctx, id, g);
+  const unhanded = reasons.length === 0 ? workSinceReady(ctx, id, g, lastReady) : undefined;
+  if (unhanded) {
+    check(
+      ctx.ticksSince(id, unhanded.seq),
+      `its core has had new work since it ${workPhrase(unhanded.name)} that no Ready handed out`,
+      [ev(unhanded.seq)],
+    );
+  }
+  if (reasons.length === 0) return undefined;
   if (lastReady !== undefined) evidence.push(ev(lastReady));
   evidence.push(nodeField(id, 'tick', m.node.tick));
   const since =
@@ -160,6 +168,32 @@ export function readyStall(ctx: Context, m: Member, g: number): Finding | undefi
       'until then the core hands out nothing new, and a leader cannot count its own ' +
       'acknowledgement toward a quorum.',
   };
+}
+
+/**
+ * The first core event after the node's last Ready that must produce a Ready (messages to send,
+ * a role change, entries to commit). Only a trace that records Readys at all can show this.
+ */
+function workSinceReady(
+  ctx: Context,
+  id: number,
+  g: number,
+  lastReady: number | undefined,
+): StateEvent | undefined {
+  if (!ctx.events.some((e) => e.kind === 'ready')) return undefined;
+  for (const e of ctx.eventsOf(id)) {
+    if (e.kind !== 'state' || e.group !== g || (lastReady !== undefined && e.seq <= lastReady)) {
+      continue;
+    }
+    if (e.name.startsWith('Send') || e.name.startsWith('Become') || e.name === 'Commit') return e;
+  }
+  return undefined;
+}
+
+function workPhrase(name: string): string {
+  if (name.startsWith('Become')) return `became ${name.slice('Become'.length).toLowerCase()}`;
+  if (name === 'Commit') return 'advanced its commit index';
+  return `had a ${name} to send`;
 }
 
 export function appendedBeyond(e: TraceEvent, index: number): boolean {
@@ -209,6 +243,12 @@ export function persistedMessagesNotSent(ctx: Context, m: Member, g: number): Fi
   const otherSends: number[] = [];
   const ownDrops: number[] = [];
   const coreResponses: number[] = [];
+  // A runtime that traces a message it then discards itself (drop reason `fault`) did not
+  // send it, whatever its Send event says.
+  const discarded = new Set<string>();
+  for (const e of ctx.events) {
+    if (e.kind === 'net' && e.name === 'Drop' && e.reason === 'fault') discarded.add(e.msgId);
+  }
   for (const e of ctx.events) {
     if (e.seq < since || e.group !== g) continue;
     if (
@@ -222,7 +262,7 @@ export function persistedMessagesNotSent(ctx: Context, m: Member, g: number): Fi
     if (e.kind !== 'net') continue;
     const t = e.msg.type;
     if (e.name === 'Deliver' && e.msg.to === id && t in RESPONSE_OF) unanswered.push(e);
-    if (e.name === 'Send' && e.msg.from === id) {
+    if (e.name === 'Send' && e.msg.from === id && !discarded.has(e.msgId)) {
       if (PERSISTED_RESPONSES.has(t)) unanswered.length = 0;
       else otherSends.push(e.seq);
     }

@@ -47,6 +47,8 @@ export interface GeneratedTrace {
   header: TraceHeader;
   events: TraceEvent[];
   final: NodeTruth[];
+  /** Each node's log at the end: `logs[id][i - 1]` is the term of entry i. */
+  logs: Record<number, number[]>;
 }
 
 interface Flight {
@@ -56,15 +58,18 @@ interface Flight {
   held: boolean;
 }
 
+/** Ticks without a leader before the generator raises a NoLeader finding. */
+const NO_LEADER_TICKS = 12;
+
 type Fault = 'crash' | 'partition' | 'hold' | 'delay' | 'duplicate' | 'compact' | 'pause';
 const FAULTS: readonly Fault[] = [
   'crash',
-  'partition',
-  'hold',
-  'delay',
-  'duplicate',
   'compact',
+  'hold',
   'pause',
+  'partition',
+  'duplicate',
+  'delay',
 ];
 
 /** mulberry32: a small, fast, seeded generator. */
@@ -99,6 +104,7 @@ class Generator {
   private proposalCount = 0;
   private noLeaderSince = 0;
   private noLeaderRaised = false;
+  private faultCount = 0;
   private undo: Array<{ atTick: number; run: () => void }> = [];
 
   constructor(private readonly opts: GenerateOptions) {
@@ -148,7 +154,9 @@ class Generator {
       this.propose();
       this.watchLeader(tick);
     }
-    return { header: this.header, events: this.events, final: this.truth() };
+    const logs: Record<number, number[]> = {};
+    for (const n of this.nodes.values()) logs[n.id] = [...n.log];
+    return { header: this.header, events: this.events, final: this.truth(), logs };
   }
 
   private truth(): NodeTruth[] {
@@ -305,7 +313,7 @@ class Generator {
         this.noLeaderRaised = false;
         this.finding('FindingCleared');
       }
-    } else if (!this.noLeaderRaised && tick - this.noLeaderSince > 30) {
+    } else if (!this.noLeaderRaised && tick - this.noLeaderSince > NO_LEADER_TICKS) {
       this.noLeaderRaised = true;
       this.finding('FindingRaised');
     }
@@ -320,7 +328,7 @@ class Generator {
       tick: 0,
       code: 'NoLeader',
       severity: 'warning',
-      summary: 'No node has been leader for more than 30 ticks.',
+      summary: `No node has been leader for more than ${NO_LEADER_TICKS} ticks.`,
     });
   }
 
@@ -337,11 +345,12 @@ class Generator {
   private maybeFault(): void {
     const every = this.opts.faultEveryTicks ?? 400;
     if (every === 0 || this.undo.length > 0 || this.random() >= 1 / every) return;
-    const fault = FAULTS[Math.floor(this.random() * FAULTS.length)] as Fault;
+    // Faults take turns, so that even a short trace shows each kind.
+    const fault = FAULTS[this.faultCount++ % FAULTS.length] as Fault;
     const victim =
       this.leader()?.id ?? this.voters[Math.floor(this.random() * this.voters.length)] ?? 1;
     const other = this.voters.find((v) => v !== victim) ?? 1;
-    const span = 50 + Math.floor(this.random() * 150);
+    const span = 30 + Math.floor(this.random() * 90);
     switch (fault) {
       case 'crash':
         this.crash(victim, span);

@@ -15,6 +15,8 @@ import {
   type ConfState,
   type Entry,
   type EntryType,
+  LOCAL_APPEND_THREAD,
+  LOCAL_APPLY_THREAD,
   type LogIndex,
   MESSAGE_TYPES,
   type Message,
@@ -184,8 +186,8 @@ function messageFromWire(raw: unknown, path: string, depth: number): Message {
   checkKeys(o, MESSAGE_KEYS, path, 'InvalidMessage');
   return {
     type: type as MessageType,
-    to: uintField(o, 'to', path, true) as NodeId,
-    from: uintField(o, 'from', path, true) as NodeId,
+    to: nodeIdField(o, 'to', path),
+    from: nodeIdField(o, 'from', path),
     term: uintField(o, 'term', path, true) as Term,
     logTerm: uintField(o, 'logTerm', path, false) as Term,
     index: uintField(o, 'index', path, false) as LogIndex,
@@ -290,6 +292,17 @@ function uintField(
   if (v === undefined && !required) return 0;
   if (!isUint(v)) throw new FrameError('InvalidMessage', `${path}.${key}: not a uint`);
   return v;
+}
+
+/**
+ * A message's `to` or `from`: a node id, or one of the core's local storage threads (negative
+ * ids), which appear in the `responses` of storage messages should a runtime encode those.
+ */
+function nodeIdField(o: Record<string, unknown>, key: string, path: string): NodeId {
+  const v = o[key];
+  if (v === LOCAL_APPEND_THREAD || v === LOCAL_APPLY_THREAD) return v as NodeId;
+  if (!isUint(v)) throw new FrameError('InvalidMessage', `${path}.${key}: not a node id`);
+  return v as NodeId;
 }
 
 function boolField(o: Record<string, unknown>, key: string, path: string): boolean {

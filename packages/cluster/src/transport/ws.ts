@@ -157,10 +157,15 @@ class WsTransport implements NodeTransport {
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error(`transport ${this.nodeId}: start called twice`);
     this.state = 'starting';
-    const server = createServer((_req, res) => {
+    const checkMs = Math.min(1_000, this.ctx.handshakeTimeoutMs);
+    const server = createServer({ connectionsCheckingInterval: checkMs }, (_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
       res.end('raftlens node transport: WebSocket only\n');
     });
+    // A connection that has not finished its upgrade request within the handshake time is
+    // cut (checked every `checkMs`), instead of holding a socket for Node's default minute.
+    server.headersTimeout = this.ctx.handshakeTimeoutMs;
+    server.requestTimeout = this.ctx.handshakeTimeoutMs;
     server.on('clientError', (err: Error & { code?: string }, socket: Duplex) =>
       this.onClientError(err, socket),
     );

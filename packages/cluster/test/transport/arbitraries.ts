@@ -4,6 +4,8 @@ import {
   type ConfState,
   type Entry,
   type EntryType,
+  LOCAL_APPEND_THREAD,
+  LOCAL_APPLY_THREAD,
   type LogIndex,
   MESSAGE_TYPES,
   type Message,
@@ -20,6 +22,11 @@ const uint = fc.oneof(
   { weight: 1, arbitrary: fc.nat({ max: Number.MAX_SAFE_INTEGER }) },
 );
 const id = uint.map((n) => n as NodeId);
+// Messages to and from the local storage threads carry their negative sentinel ids.
+const endpoint = fc.oneof(
+  { weight: 8, arbitrary: id },
+  { weight: 1, arbitrary: fc.constantFrom(LOCAL_APPEND_THREAD, LOCAL_APPLY_THREAD) },
+);
 const termArb = uint.map((n) => n as Term);
 const index = uint.map((n) => n as LogIndex);
 const bytes = fc.oneof(
@@ -50,8 +57,8 @@ const snapshotArb: fc.Arbitrary<Snapshot> = fc.record({
 
 const messageFields = {
   type: fc.constantFrom(...MESSAGE_TYPES),
-  to: id,
-  from: id,
+  to: endpoint,
+  from: endpoint,
   term: termArb,
   logTerm: termArb,
   index,

@@ -81,6 +81,7 @@ describe('codec', () => {
     ['a numeric message type', (w) => (w.msg.type = 3), 'InvalidMessage'],
     ['a term given as a string', (w) => (w.msg.term = '3'), 'InvalidMessage'],
     ['an unsafe integer index', (w) => (w.msg.index = 2 ** 60), 'InvalidMessage'],
+    ['a negative to other than a local thread', (w) => (w.msg.to = -3), 'InvalidMessage'],
     ['a missing to', (w) => Reflect.deleteProperty(w.msg, 'to'), 'InvalidMessage'],
     ['reject given as 1', (w) => (w.msg.reject = 1), 'InvalidMessage'],
     ['context that is not base64', (w) => (w.msg.context = 'a$b='), 'InvalidMessage'],

@@ -257,6 +257,15 @@ describe('a node under a hostile peer', () => {
     await stillServing();
   });
 
+  it('cuts a connection that never finishes its HTTP request', async () => {
+    const c = await raw('open');
+
+    c.write('GET /raft HTTP/1.1\r\nHost: x\r\n');
+    await c.closed;
+
+    await stillServing();
+  });
+
   it('cuts a peer that stops answering pings', async () => {
     const quiet = await startNode(3, { pingIntervalMs: 50 });
     const c = await RawClient.authenticated(portOf(quiet.t), 9, SECRET);

@@ -260,6 +260,11 @@ export class RaftLog {
     }
   }
 
+  /** The bytes `ents` count against the applying quota (0 when there is no quota). */
+  applyingSize(ents: readonly Entry[]): number {
+    return this.maxApplyingEntsSize === Number.POSITIVE_INFINITY ? 0 : entsSize(ents);
+  }
+
   /** Records that entries up to `i` (of `size` bytes, for the apply quota) are applied. */
   appliedTo(i: LogIndex, size: number): void {
     if (this.committed < i || i < this.applied) {
@@ -407,6 +412,9 @@ export class RaftLog {
     if (hi <= uOffset) return stored;
     // Storage cut its answer short: the size limit is already reached.
     if (stored.length < cut - lo) return stored;
+    // Sizes matter only under a limit; computing them costs a pass over the entries.
+    if (maxSize === Number.POSITIVE_INFINITY)
+      return stored.concat(this.unstable.slice(uOffset, hi));
     const size = entsSize(stored);
     if (size >= maxSize) return stored;
     const more = limitSize(this.unstable.slice(uOffset, hi), maxSize - size);

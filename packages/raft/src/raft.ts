@@ -466,6 +466,8 @@ export class Raft {
    * configuration), so that those can never be refused.
    */
   increaseUncommittedSize(ents: readonly Entry[]): boolean {
+    // Without a limit there is nothing to enforce, and no need to count.
+    if (this.maxUncommittedSize === Number.POSITIVE_INFINITY) return true;
     const s = payloadsSize(ents);
     if (this.uncommittedSize > 0 && s > 0 && this.uncommittedSize + s > this.maxUncommittedSize) {
       return false;
@@ -474,8 +476,10 @@ export class Raft {
     return true;
   }
 
-  /** Newly committed (applied) payloads no longer count against the limit. */
-  reduceUncommittedSize(s: number): void {
+  /** Applied entries' payloads no longer count against the limit. */
+  reduceUncommittedSize(ents: readonly Entry[]): void {
+    if (this.uncommittedSize === 0) return;
+    const s = payloadsSize(ents);
     this.uncommittedSize = s > this.uncommittedSize ? 0 : this.uncommittedSize - s;
   }
 

@@ -4,7 +4,6 @@
 import type { Raft } from './raft.ts';
 import type { Entry, HardState, Message, ReadState, Snapshot, SoftState } from './types.ts';
 import {
-  entsSize,
   hardStatesEqual,
   isEmptyHardState,
   isEmptySnap,
@@ -188,7 +187,7 @@ export function acceptReady(r: Raft, st: ReadyState, rd: Ready): void {
   const ents = rd.committedEntries;
   if (ents.length > 0) {
     const last = ents[ents.length - 1] as Entry;
-    r.raftLog.acceptApplying(last.index, entsSize(ents), !st.asyncStorageWrites);
+    r.raftLog.acceptApplying(last.index, r.raftLog.applyingSize(ents), !st.asyncStorageWrites);
   }
   if (r.traceSink !== undefined) r.trace('Ready');
 }

@@ -10,7 +10,7 @@ import { fmtId } from './logger.ts';
 import type { Raft } from './raft.ts';
 import { traceReceive } from './trace.ts';
 import { type Message, NONE } from './types.ts';
-import { bytesEqual, entsSize, msg, payloadsSize } from './util.ts';
+import { bytesEqual, msg } from './util.ts';
 
 /**
  * Handles one message.
@@ -72,8 +72,8 @@ export function step(r: Raft, m: Message): RaftError | null {
     case 'MsgStorageApplyResp':
       if (m.entries.length > 0) {
         const last = m.entries[m.entries.length - 1] as (typeof m.entries)[number];
-        r.appliedTo(last.index, entsSize(m.entries));
-        r.reduceUncommittedSize(payloadsSize(m.entries));
+        r.appliedTo(last.index, r.raftLog.applyingSize(m.entries));
+        r.reduceUncommittedSize(m.entries);
       }
       return null;
     case 'MsgVote':

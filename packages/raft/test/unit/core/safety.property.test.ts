@@ -109,7 +109,7 @@ describe('safety under message loss, duplication, reordering and partitions', ()
       fc.property(params, (p) => {
         outcomes.push(simulate(p));
       }),
-      { numRuns: 40, seed: 42 },
+      { numRuns: 30, seed: 42 },
     );
 
     // The runs must actually change leaders and commit, or the property says nothing.

@@ -200,7 +200,10 @@ export class RaftCluster implements Cluster {
       links: this.shaper.linkRules(),
       partitions: this.shaper.partitions(),
       held: this.shaper.heldMessages(),
-      pending: nodes.flatMap((n) => n.pendingViews()),
+      pending: nodes
+        .flatMap((n) => n.pendingViews())
+        .sort((a, b) => a.seq - b.seq)
+        .map((p) => p.view),
       seq: this.recorder.lastSeq(),
       wallMs: this.scheduler.wallMs(),
     };
@@ -238,6 +241,7 @@ export class RaftCluster implements Cluster {
     if (!this.paused) return;
     this.paused = false;
     this.emitControl('Resumed', 0, {});
+    for (const node of this.sortedNodes()) node.resumed();
     // What waited in the inboxes runs first, oldest first across nodes.
     while (!this.paused && this.runOldestPending() !== null) {}
   }

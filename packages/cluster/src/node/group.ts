@@ -68,6 +68,7 @@ export interface GroupHost {
   readonly scheduler: Scheduler;
   readonly logger: RuntimeLogger;
   tickCount(): number;
+  isPaused(): boolean;
   emit(e: UnsequencedEvent): void;
   /** Sends through the network shaper. */
   send(group: number, msg: Message): void;
@@ -175,13 +176,14 @@ export class GroupRuntime {
     this.processReady();
   }
 
-  step(msg: Message): RaftError | null {
+  step(msg: Message, readyNow: boolean): RaftError | null {
     if (this.stopped) return null;
     const err = this.rn.step(msg);
     if (err !== null && this.debugOn) {
       this.log.debug({ code: err.code, type: msg.type, from: msg.from }, 'step refused');
     }
-    this.processReady();
+    if (readyNow) this.processReady();
+    else this.scheduleReady();
     return err;
   }
 
@@ -238,7 +240,7 @@ export class GroupRuntime {
     }
     this.rn.readIndex(encoder.encode(id));
     if (!this.isLeader()) this.requests.emitFate('Forwarded', id, { reason: `to ${this.lead}` });
-    this.processReady();
+    this.scheduleReady();
   }
 
   beginConfChange(id: string, timeoutMs: number): Promise<void> {
@@ -314,13 +316,22 @@ export class GroupRuntime {
       if (this.stopped || this.readyFrozen || !this.rn.hasReady()) return;
       this.handleReady(this.rn.ready());
     }
-    if (!this.readyScheduled && this.rn.hasReady()) {
-      this.readyScheduled = true;
-      this.host.scheduler.after(0, () => {
-        this.readyScheduled = false;
-        this.processReady();
-      });
-    }
+    if (this.rn.hasReady()) this.scheduleReady();
+  }
+
+  /**
+   * Handles the Ready on the next turn of the loop rather than now, so that a burst of client
+   * requests lands in one Ready (one append, one sync, one MsgApp per follower), as proposals
+   * queued on etcd's propc are batched between two Readys.
+   */
+  private scheduleReady(): void {
+    if (this.readyScheduled) return;
+    this.readyScheduled = true;
+    this.host.scheduler.after(0, () => {
+      this.readyScheduled = false;
+      // Advance changes Raft state; while paused it waits for the resume or the next step.
+      if (!this.host.isPaused()) this.processReady();
+    });
   }
 
   private handleReady(rd: Ready): void {
@@ -452,7 +463,7 @@ export class GroupRuntime {
       return;
     }
     if (!this.isLeader()) this.requests.emitFate('Forwarded', id, { reason: `to ${this.lead}` });
-    this.processReady();
+    this.scheduleReady();
   }
 
   private noteSoftState(role: StateType, lead: number): void {

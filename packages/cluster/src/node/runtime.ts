@@ -265,37 +265,40 @@ export class NodeRuntime {
     return true;
   }
 
-  /** Runs everything pending, in order (the cluster resumed). */
-  drainInbox(): void {
-    while (this.inbox.length > 0 && !this.host.isPaused()) this.runOldest();
+  /** The cluster resumed: handles the Readys that waited for it. */
+  resumed(): void {
+    for (const g of this.groups.values()) g.processReady();
   }
 
-  pendingViews(): HeldMessageView[] {
-    return this.inbox.map((it) =>
-      it.kind === 'message'
-        ? {
-            msgId: it.env.msgId,
-            from: it.from,
-            to: this.id,
-            group: it.env.group,
-            type: it.env.msg.type,
-            term: it.env.msg.term,
-            index: it.env.msg.index,
-            entries: it.env.msg.entries.length,
-            heldAtMs: it.atMs,
-          }
-        : {
-            msgId: `local.${it.seq}`,
-            from: this.id,
-            to: this.id,
-            group: it.group,
-            type: it.label,
-            term: 0,
-            index: 0,
-            entries: 0,
-            heldAtMs: it.atMs,
-          },
-    );
+  /** The inbox as views, each with its global arrival number. */
+  pendingViews(): Array<{ seq: number; view: HeldMessageView }> {
+    return this.inbox.map((it) => ({ seq: it.seq, view: this.pendingView(it) }));
+  }
+
+  private pendingView(it: InboxItem): HeldMessageView {
+    return it.kind === 'message'
+      ? {
+          msgId: it.env.msgId,
+          from: it.from,
+          to: this.id,
+          group: it.env.group,
+          type: it.env.msg.type,
+          term: it.env.msg.term,
+          index: it.env.msg.index,
+          entries: it.env.msg.entries.length,
+          heldAtMs: it.atMs,
+        }
+      : {
+          msgId: `local.${it.seq}`,
+          from: this.id,
+          to: this.id,
+          group: it.group,
+          type: it.label,
+          term: 0,
+          index: 0,
+          entries: 0,
+          heldAtMs: it.atMs,
+        };
   }
 
   view(): NodeView {
@@ -342,6 +345,7 @@ export class NodeRuntime {
         scheduler: this.host.scheduler,
         logger: this.log,
         tickCount: () => this.tickCount,
+        isPaused: () => this.host.isPaused(),
         emit: (e) => this.host.emit(e),
         send: (group, msg) => this.host.shaper.send(this.id, group, msg),
         dropAtSource: (group, msg, reason) =>
@@ -396,12 +400,18 @@ export class NodeRuntime {
     }
   }
 
+  /** Runs an inbox item now, its Ready included: a step is seen whole. */
   private runItem(item: InboxItem): void {
-    if (item.kind === 'message') this.deliver(item.from, item.env);
+    if (item.kind === 'message') this.deliver(item.from, item.env, true);
     else item.run();
   }
 
-  private deliver(from: number, env: Envelope): void {
+  /**
+   * Steps a message into its group. The Ready it causes is handled now when `readyNow`, else on
+   * the next turn of the loop, together with the Ready of the other messages that arrive in
+   * the same turn (etcd's node loop likewise steps what is queued before taking a Ready).
+   */
+  private deliver(from: number, env: Envelope, readyNow = false): void {
     const g = this.groups.get(env.group);
     if (g === undefined) {
       this.log.warn({ group: env.group, from, msgId: env.msgId }, 'message for a group not hosted');
@@ -421,7 +431,7 @@ export class NodeRuntime {
     if (this.debugOn) {
       this.log.debug({ msgId: env.msgId, type: env.msg.type, from, group: env.group }, 'deliver');
     }
-    g.step(env.msg);
+    g.step(env.msg, readyNow);
   }
 
   private recordDrop(from: number, env: Envelope, reason: DropReason): void {

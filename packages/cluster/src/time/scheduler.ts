@@ -42,10 +42,20 @@ export function checkSpeed(factor: number): number {
   return factor;
 }
 
+type RealHandle =
+  | { timeout: ReturnType<typeof setTimeout> }
+  | { immediate: ReturnType<typeof setImmediate> };
+
 interface RealTimer {
   deadlineModelMs: number;
   fn: () => void;
-  handle: ReturnType<typeof setTimeout> | null;
+  handle: RealHandle | null;
+}
+
+function clearHandle(h: RealHandle | null): void {
+  if (h === null) return;
+  if ('timeout' in h) clearTimeout(h.timeout);
+  else clearImmediate(h.immediate);
 }
 
 /**
@@ -88,7 +98,7 @@ export class RealScheduler implements Scheduler {
     this.arm(timer);
     return {
       cancel: () => {
-        if (timer.handle !== null) clearTimeout(timer.handle);
+        clearHandle(timer.handle);
         this.timers.delete(timer);
       },
     };
@@ -104,7 +114,7 @@ export class RealScheduler implements Scheduler {
     this.baseWallMs = performance.now();
     this.factor = factor;
     for (const timer of this.timers) {
-      if (timer.handle !== null) clearTimeout(timer.handle);
+      clearHandle(timer.handle);
       this.arm(timer);
     }
   }
@@ -112,21 +122,27 @@ export class RealScheduler implements Scheduler {
   close(): void {
     this.closed = true;
     for (const timer of this.timers) {
-      if (timer.handle !== null) clearTimeout(timer.handle);
+      clearHandle(timer.handle);
     }
     this.timers.clear();
   }
 
   private arm(timer: RealTimer): void {
     const wallDelayMs = Math.max(0, (timer.deadlineModelMs - this.now()) / this.factor);
-    timer.handle = setTimeout(() => {
+    const fire = () => {
       this.timers.delete(timer);
       try {
         timer.fn();
       } catch (err) {
         this.onError(err);
       }
-    }, wallDelayMs);
+    };
+    // "As soon as possible" runs after the I/O callbacks of this turn of the event loop, so
+    // work deferred by many of them (messages read from many sockets) is done once, together.
+    timer.handle =
+      wallDelayMs <= 0
+        ? { immediate: setImmediate(fire) }
+        : { timeout: setTimeout(fire, wallDelayMs) };
   }
 }
 

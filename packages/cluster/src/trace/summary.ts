@@ -20,7 +20,21 @@ export function messageBytes(m: Message): number {
   return n;
 }
 
+/**
+ * Entries listed per message summary. A MsgApp can carry thousands; the summary lists the first
+ * ones and `entryCount` says how many there were, which keeps a long trace small.
+ */
+export const SUMMARY_ENTRIES_MAX = 16;
+
+// The same message is summarised for several events (the core's Send event, the shaper's, a
+// drop); summaries are immutable, so one object serves them all.
+const cache = new WeakMap<Message, MessageSummary>();
+
 export function summarizeMessage(m: Message): MessageSummary {
+  const hit = cache.get(m);
+  if (hit !== undefined) return hit;
+  const listed =
+    m.entries.length > SUMMARY_ENTRIES_MAX ? m.entries.slice(0, SUMMARY_ENTRIES_MAX) : m.entries;
   const summary: MessageSummary = {
     type: m.type,
     from: m.from,
@@ -32,12 +46,13 @@ export function summarizeMessage(m: Message): MessageSummary {
     vote: m.vote,
     reject: m.reject,
     rejectHint: m.rejectHint,
-    entries: m.entries.map((e) => [e.term, e.index, e.type, e.data.length]),
+    entries: listed.map((e) => [e.term, e.index, e.type, e.data.length]),
     entryCount: m.entries.length,
     bytes: messageBytes(m),
   };
   if (m.snapshot) {
     summary.snapshot = { index: m.snapshot.metadata.index, term: m.snapshot.metadata.term };
   }
+  cache.set(m, summary);
   return summary;
 }

@@ -14,64 +14,35 @@ import { msg } from './util.ts';
 
 /**
  * A follower. Anything from the leader of this term (append, heartbeat, snapshot) resets the
- * election timer and names the leader. Proposals, read requests and transfer requests are
- * forwarded to the leader when one is known.
+ * election timer and names the leader. Requests meant for the leader are forwarded to it.
  */
 export function stepFollower(r: Raft, m: Message): RaftError | null {
   switch (m.type) {
     case 'MsgProp':
-      if (r.lead === NONE) {
-        r.logger.info(`${fmtId(r.id)} no leader at term ${r.term}; dropping proposal`);
-        return r.dropProposal('NoLeader', m);
-      }
-      if (r.disableProposalForwarding) {
-        r.logger.info(
-          `${fmtId(r.id)} not forwarding to leader ${fmtId(r.lead)} at term ${r.term}; ` +
-            'dropping proposal',
-        );
-        return r.dropProposal('NotLeader', m);
-      }
-      r.send(forwardTo(m, r.lead));
-      return null;
+      return stepFollowerProp(r, m);
     case 'MsgApp':
-      r.electionElapsed = 0;
-      r.lead = m.from;
+      heardFromLeader(r, m);
       handleAppendEntries(r, m);
       return null;
     case 'MsgHeartbeat':
-      r.electionElapsed = 0;
-      r.lead = m.from;
+      heardFromLeader(r, m);
       handleHeartbeat(r, m);
       return null;
     case 'MsgSnap':
-      r.electionElapsed = 0;
-      r.lead = m.from;
+      heardFromLeader(r, m);
       handleSnapshot(r, m);
       return null;
     case 'MsgTransferLeader':
-      if (r.lead === NONE) {
-        r.logger.info(`${fmtId(r.id)} no leader at term ${r.term}; dropping leader transfer msg`);
-        return null;
-      }
-      r.send(forwardTo(m, r.lead));
+      forwardToLeader(r, m, 'leader transfer msg');
+      return null;
+    case 'MsgReadIndex':
+      forwardToLeader(r, m, 'index reading msg');
       return null;
     case 'MsgForgetLeader':
       stepForgetLeader(r);
       return null;
     case 'MsgTimeoutNow':
-      // A transfer never uses PreVote: the leader asked for it, no partition is being healed.
-      r.logger.info(
-        `${fmtId(r.id)} [term ${r.term}] received MsgTimeoutNow from ${fmtId(m.from)} and ` +
-          'starts an election to get leadership.',
-      );
-      hup(r, 'CampaignTransfer');
-      return null;
-    case 'MsgReadIndex':
-      if (r.lead === NONE) {
-        r.logger.info(`${fmtId(r.id)} no leader at term ${r.term}; dropping index reading msg`);
-        return null;
-      }
-      r.send(forwardTo(m, r.lead));
+      stepTimeoutNow(r, m);
       return null;
     case 'MsgReadIndexResp':
       stepReadIndexResp(r, m);
@@ -79,6 +50,54 @@ export function stepFollower(r: Raft, m: Message): RaftError | null {
     default:
       return null;
   }
+}
+
+/** A message from the leader of this term: it is alive, and it is the leader. */
+function heardFromLeader(r: Raft, m: Message): void {
+  r.electionElapsed = 0;
+  r.lead = m.from;
+}
+
+/**
+ * MsgProp on a follower: forwarded to the leader, or dropped when no leader is known
+ * (`NoLeader`) or forwarding is disabled (`NotLeader`). A forwarded proposal may still be
+ * dropped by the leader; this node does not learn of it.
+ */
+function stepFollowerProp(r: Raft, m: Message): RaftError | null {
+  if (r.lead === NONE) {
+    r.logger.info(`${fmtId(r.id)} no leader at term ${r.term}; dropping proposal`);
+    return r.dropProposal('NoLeader', m);
+  }
+  if (r.disableProposalForwarding) {
+    r.logger.info(
+      `${fmtId(r.id)} not forwarding to leader ${fmtId(r.lead)} at term ${r.term}; ` +
+        'dropping proposal',
+    );
+    return r.dropProposal('NotLeader', m);
+  }
+  r.send(forwardTo(m, r.lead));
+  return null;
+}
+
+/** Forwards a request for the leader (transfer, read index), or drops it without a leader. */
+function forwardToLeader(r: Raft, m: Message, what: string): void {
+  if (r.lead === NONE) {
+    r.logger.info(`${fmtId(r.id)} no leader at term ${r.term}; dropping ${what}`);
+    return;
+  }
+  r.send(forwardTo(m, r.lead));
+}
+
+/**
+ * MsgTimeoutNow: the leader hands over leadership, so campaign at once. A transfer never uses
+ * PreVote: the leader asked for it, and no partition is being healed.
+ */
+function stepTimeoutNow(r: Raft, m: Message): void {
+  r.logger.info(
+    `${fmtId(r.id)} [term ${r.term}] received MsgTimeoutNow from ${fmtId(m.from)} and ` +
+      'starts an election to get leadership.',
+  );
+  hup(r, 'CampaignTransfer');
 }
 
 /**

@@ -120,6 +120,8 @@ class WsTransport implements NodeTransport {
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
   private boundAddress = '';
+  /** The bind in progress or done; set by `start`. */
+  private listening: Promise<void> | undefined;
 
   constructor(opts: WsTransportOptions) {
     if (!Number.isSafeInteger(opts.nodeId) || opts.nodeId <= 0) {
@@ -157,6 +159,15 @@ class WsTransport implements NodeTransport {
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error(`transport ${this.nodeId}: start called twice`);
     this.state = 'starting';
+    this.listening = this.listen();
+    await this.listening;
+    if (this.state !== 'starting') return; // close() ran meanwhile and stops the listener
+    this.state = 'started';
+    for (const peer of this.peers.values()) this.dial(peer);
+  }
+
+  /** Creates the HTTP server and the WebSocket server on it, and binds. */
+  private async listen(): Promise<void> {
     const checkMs = Math.min(1_000, this.ctx.handshakeTimeoutMs);
     const server = createServer({ connectionsCheckingInterval: checkMs }, (_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
@@ -193,9 +204,6 @@ class WsTransport implements NodeTransport {
     const host = this.host.includes(':') ? `[${this.host}]` : this.host;
     this.boundAddress = `ws://${host}:${port}${PATH}`;
     this.log.info(`transport ${this.nodeId}: listening on ${this.boundAddress}`);
-    if (this.state !== 'starting') return; // closed while binding
-    this.state = 'started';
-    for (const peer of this.peers.values()) this.dial(peer);
   }
 
   connect(peerId: number, address: string): void {
@@ -273,7 +281,10 @@ class WsTransport implements NodeTransport {
 
   async close(): Promise<void> {
     if (this.state === 'closed') return;
+    const binding = this.state === 'starting' ? this.listening : undefined;
     this.state = 'closed';
+    // A server cannot be stopped while it binds (its close would be lost); wait for the bind.
+    await binding?.catch(() => {});
     const links: Link[] = [...this.pending];
     for (const peer of this.peers.values()) {
       this.clearRetry(peer);

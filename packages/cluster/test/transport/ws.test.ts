@@ -206,6 +206,20 @@ describe('ws transport between two nodes', () => {
     expect(b.log.count('error')).toBe(2);
   });
 
+  it('releases its port when closed while still starting', async () => {
+    const probe = await node(1);
+    const port = portOf(probe.t);
+    await probe.t.close();
+    const t = createWsTransport({ nodeId: 2, secret: SECRET, port });
+
+    const started = t.start();
+    await t.close();
+    await started;
+
+    const again = await node(3, { port });
+    expect(portOf(again.t)).toBe(port);
+  });
+
   it('rejects a missing secret and an invalid node id at creation', () => {
     expect(() => createWsTransport({ nodeId: 1, secret: '' })).toThrow(/secret/);
     expect(() => createWsTransport({ nodeId: 0, secret: SECRET })).toThrow(/node id/);

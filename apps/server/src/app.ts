@@ -24,6 +24,7 @@ import { authPlugin, isLoopback } from './plugins/auth.ts';
 import { clusterRoutes } from './plugins/cluster-routes.ts';
 import { clustersPlugin } from './plugins/clusters.ts';
 import { controlRoutes } from './plugins/control-routes.ts';
+import { diagnosisRoutes } from './plugins/diagnosis-routes.ts';
 import { errorsPlugin, sendApiError } from './plugins/errors.ts';
 import { healthRoutes } from './plugins/health.ts';
 import { kvRoutes } from './plugins/kv-routes.ts';
@@ -59,6 +60,8 @@ export interface ServerOptions {
   logger: FastifyServerOptions['logger'];
   stream: Partial<StreamLimits>;
   clustersMax: number;
+  /** Recent trace events kept per cluster for the diagnostics. */
+  diagnosisEventsMax: number;
 }
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -76,6 +79,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   logger: false,
   stream: {},
   clustersMax: 8,
+  diagnosisEventsMax: 20_000,
 };
 
 /**
@@ -124,6 +128,7 @@ export async function buildServer(opts: Partial<ServerOptions> = {}): Promise<Fa
       async (api) => {
         await api.register(healthRoutes);
         await api.register(clusterRoutes);
+        await api.register(diagnosisRoutes, { windowEventsMax: options.diagnosisEventsMax });
         await api.register(controlRoutes);
         await api.register(nodeRoutes);
         await api.register(kvRoutes);

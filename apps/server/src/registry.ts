@@ -18,11 +18,13 @@ export type ClusterFactory = (
 ) => Cluster | Promise<Cluster>;
 
 export type ClusterRemovedListener = (name: string) => void;
+export type ClusterAddedListener = (cluster: Cluster) => void;
 
 export class ClusterRegistry {
   private readonly clusters = new Map<string, Cluster>();
   /** Names whose cluster is starting or closing. */
   private readonly busy = new Set<string>();
+  private readonly addedListeners = new Set<ClusterAddedListener>();
   private readonly removedListeners = new Set<ClusterRemovedListener>();
   private closed = false;
 
@@ -74,6 +76,7 @@ export class ClusterRegistry {
         throw new ApiError('ShuttingDown', 'the server is shutting down');
       }
       this.clusters.set(name, cluster);
+      for (const listener of this.addedListeners) listener(cluster);
       this.log.info(
         { cluster: name, size: options.size, mode: options.mode, storage: options.storage },
         'cluster started',
@@ -96,6 +99,13 @@ export class ClusterRegistry {
     } finally {
       this.busy.delete(name);
     }
+  }
+
+  /** Calls `listener` for every cluster already hosted, then for each one added. */
+  onAdded(listener: ClusterAddedListener): () => void {
+    for (const cluster of this.clusters.values()) listener(cluster);
+    this.addedListeners.add(listener);
+    return () => this.addedListeners.delete(listener);
   }
 
   onRemoved(listener: ClusterRemovedListener): () => void {

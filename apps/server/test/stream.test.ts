@@ -1,6 +1,6 @@
 import type { StreamMessage } from '@raftlens/trace';
 import { describe, expect, it } from 'vitest';
-import { fakeServer, listen } from './support/server.ts';
+import { fakeServer, listen, realServer } from './support/server.ts';
 import { openViewer, streamUrl } from './support/viewer-client.ts';
 
 type Of<T extends StreamMessage['type']> = Extract<StreamMessage, { type: T }>;
@@ -8,23 +8,33 @@ type Of<T extends StreamMessage['type']> = Extract<StreamMessage, { type: T }>;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the viewer stream', () => {
-  it('sends hello with a snapshot, then the events of a write', async () => {
-    const { app } = await fakeServer();
+  it('sends hello with a snapshot, then the events of a write, in sequence', async () => {
+    const app = await realServer();
     const base = await listen(app);
     const viewer = await openViewer(streamUrl(base, 'default'));
 
     const hello = (await viewer.waitFor((m) => m.type === 'hello')) as Of<'hello'>;
     await app.inject({ method: 'PUT', url: '/api/clusters/default/kv/a', payload: { value: '1' } });
-    const events = (await viewer.waitFor((m) => m.type === 'events')) as Of<'events'>;
+    await viewer.waitFor(
+      (m) =>
+        m.type === 'events' &&
+        m.events.some((e) => e.kind === 'proposal' && e.key === 'a' && e.name === 'Answered'),
+    );
 
     expect(viewer.messages[0]?.type).toBe('hello');
     expect(hello).toMatchObject({ version: 1, cluster: 'default' });
-    expect(hello.snapshot.nodes).toHaveLength(5);
-    expect(events.events.map((e) => e.kind === 'proposal' && e.name)).toEqual([
-      'Proposed',
-      'Applied',
-    ]);
-    expect(events.events[0]?.seq).toBeGreaterThan(hello.snapshot.seq);
+    expect(hello.snapshot.nodes).toHaveLength(3);
+    const seqs = viewer.messages
+      .filter((m): m is Of<'events'> => m.type === 'events')
+      .flatMap((m) => m.events.map((e) => e.seq));
+    expect(seqs[0]).toBeGreaterThan(hello.snapshot.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    const kinds = new Set(
+      viewer.messages.flatMap((m) => (m.type === 'events' ? m.events.map((e) => e.kind) : [])),
+    );
+    expect(kinds).toContain('net');
+    expect(kinds).toContain('proposal');
     await viewer.close();
   });
 
@@ -58,7 +68,7 @@ describe('the viewer stream', () => {
   });
 
   it('answers malformed input with an error and keeps streaming', async () => {
-    const { app } = await fakeServer();
+    const app = await realServer();
     const base = await listen(app);
     const viewer = await openViewer(streamUrl(base, 'default'));
     await viewer.waitFor((m) => m.type === 'hello');
@@ -88,7 +98,7 @@ describe('the viewer stream', () => {
   });
 
   it('tells a viewer of an unknown cluster why, then closes', async () => {
-    const { app } = await fakeServer();
+    const app = await realServer();
     const base = await listen(app);
     const viewer = await openViewer(streamUrl(base, 'nope'));
 
@@ -99,7 +109,7 @@ describe('the viewer stream', () => {
   });
 
   it('closes the viewers of a deleted cluster with ClusterClosed', async () => {
-    const { app } = await fakeServer();
+    const app = await realServer();
     const base = await listen(app);
     const viewer = await openViewer(streamUrl(base, 'default'));
     await viewer.waitFor((m) => m.type === 'hello');
@@ -126,6 +136,8 @@ describe('the viewer stream', () => {
     const { app, made } = await fakeServer();
     const base = await listen(app);
     const cluster = made.get('default');
+    // The diagnostics' trace window listens all along.
+    const unwatched = cluster?.subscriberCount;
     const viewer = await openViewer(streamUrl(base, 'default'));
     await viewer.waitFor((m) => m.type === 'hello');
     const whileWatched = cluster?.subscriberCount;
@@ -133,7 +145,8 @@ describe('the viewer stream', () => {
     await viewer.close();
     await sleep(50);
 
-    expect(whileWatched).toBe(1);
-    expect(cluster?.subscriberCount).toBe(0);
+    expect(unwatched).toBe(1);
+    expect(whileWatched).toBe(2);
+    expect(cluster?.subscriberCount).toBe(1);
   });
 });

@@ -1,13 +1,11 @@
 /**
- * The cluster routes: list, create and delete clusters, read one's snapshot, and ask for its
- * diagnosis.
+ * The cluster routes: list, create and delete clusters, and read one's snapshot.
  */
 
 import type { Cluster } from '@raftlens/cluster';
 import type { ClusterSnapshot } from '@raftlens/trace';
 import { type Static, Type } from 'typebox';
 import { ClusterDescription, toClusterOptions } from '../cluster-options.ts';
-import { ApiError } from '../errors.ts';
 import { ClusterParams, ERROR_RESPONSES } from '../schemas/common.ts';
 import { ClusterSnapshotSchema } from '../schemas/snapshot.ts';
 import type { RoutePlugin } from './shared.ts';
@@ -117,24 +115,6 @@ export const clusterRoutes: RoutePlugin = async (app) => {
     async (request, reply) => {
       await app.clusters.delete(request.params.cluster);
       return reply.code(204).send(null);
-    },
-  );
-
-  app.get(
-    '/clusters/:cluster/diagnosis',
-    {
-      schema: {
-        tags: ['clusters'],
-        summary: 'Why commits are stuck, in plain words (not available yet)',
-        params: ClusterParams,
-        response: { ...ERROR_RESPONSES },
-      },
-    },
-    async (request) => {
-      app.clusters.get(request.params.cluster);
-      // TODO(server): serve findings once @raftlens/diagnose exports its entry point; until then
-      // the dashboard cannot ask the server why a commit is stuck.
-      throw new ApiError('NotImplemented', 'diagnostics are not available in this version');
     },
   );
 };

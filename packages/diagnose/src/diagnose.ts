@@ -12,9 +12,10 @@ import { Context, type DiagnoseInput } from './context.ts';
 import { analyzeNoLeader } from './election.ts';
 import { type Finding, mergeFindings, sortFindings } from './finding.ts';
 import { leaderConfigLacksFollowers, pendingConfChange, staleLeaders } from './leadership.ts';
-import { ackedBeforeApplied, droppedProposals } from './proposals.ts';
+import { ackedBeforeApplied, droppedProposals, pendingProposals } from './proposals.ts';
 import { analyzeLeader } from './replication.ts';
 import { tickFindings } from './ticks.ts';
+import { notAppended } from './why.ts';
 
 /** The groups a snapshot mentions, in order. */
 export function groupsOf(input: DiagnoseInput): number[] {
@@ -37,6 +38,10 @@ export function diagnoseGroup(ctx: Context, g: number): Finding[] {
   if (lacks) out.push(lacks);
   out.push(...staleLeaders(ctx, g, leader));
   out.push(...pendingConfChange(ctx, g, leader, false));
+  for (const h of pendingProposals(ctx, g)) {
+    if (h.op !== 'read' && h.index === undefined)
+      out.push(...notAppended(ctx, checks, leader, h, false));
+  }
   return out;
 }
 

@@ -220,7 +220,7 @@ function quorumShort(
   }
   if (causes.length === 0 && !stalled) return { findings: [], missing: [] };
   const proposals = pendingProposals(ctx, g)
-    .filter((p) => p.index !== undefined && p.index >= target)
+    .filter((p) => p.op !== 'read' && p.index !== undefined && p.index >= target)
     .map((p) => p.id);
   const evidence: Evidence[] = [groupField(leader.id, g, 'commit', v.commit)];
   for (const id of missing) {

@@ -17,7 +17,12 @@ import {
 } from './finding.ts';
 import { leaderConfigLacksFollowers, pendingConfChange } from './leadership.ts';
 import { REPLICATION_RESPONSE_TYPES, REPLICATION_TYPES, roundTripProblem } from './network.ts';
-import { ackedBeforeApplied, droppedProposals, proposalHistories } from './proposals.ts';
+import {
+  ackedBeforeApplied,
+  droppedProposals,
+  type ProposalHistory,
+  proposalHistories,
+} from './proposals.ts';
 import { allVoters } from './quorum.ts';
 import { ackOf, analyzeLeader, termAt } from './replication.ts';
 import { linkFinding } from './voters.ts';
@@ -92,12 +97,42 @@ function whyProposal(ctx: Context, id: string, opts: WhyOptions): Finding[] {
     if (h.index === undefined) return [failed];
     return [failed, ...whyIndex(ctx, h.index, g, opts.node, [id], h.term)];
   }
-  if (h.index !== undefined) return whyIndex(ctx, h.index, g, opts.node, [id], h.term);
+  // A read's index is the commit index it waits for, not an entry of its own.
+  if (h.index !== undefined && h.op !== 'read') {
+    return whyIndex(ctx, h.index, g, opts.node, [id], h.term);
+  }
   const checks = new GroupChecks(ctx, g);
   const leader = ctx.leader(g);
   if (!leader) return withProposals(analyzeNoLeader(ctx, checks), [id]);
+  if (h.op === 'read') return withProposals(readWaits(checks, h), [id]);
+  return notAppended(ctx, checks, leader, h, true);
+}
+
+/** A pending read waits for its node to apply up to the read index. */
+function readWaits(checks: GroupChecks, h: ProposalHistory): Finding[] {
+  const node = h.events[0]?.node;
+  const stuck = node !== undefined ? checks.of(node).ready : undefined;
+  return stuck ? [stuck] : [];
+}
+
+/**
+ * A proposal that has not reached the leader's log: the link from its node to the leader, or
+ * the leader's stopped Ready loop, when either explains it. Without `explainAll`, only
+ * proposals waiting an election timeout are reported.
+ */
+export function notAppended(
+  ctx: Context,
+  checks: GroupChecks,
+  leader: Member,
+  h: ProposalHistory,
+  explainAll: boolean,
+): Finding[] {
+  const g = checks.group;
   const first = h.events[0];
   const proposer = first?.node ?? leader.id;
+  const age = first ? ctx.ticksSince(proposer, first.seq) : undefined;
+  const stalled = ctx.isStalled(age, g);
+  if (!stalled && !explainAll) return [];
   const out: Finding[] = [];
   const link =
     proposer !== leader.id
@@ -106,19 +141,18 @@ function whyProposal(ctx: Context, id: string, opts: WhyOptions): Finding[] {
   if (link?.blocking) out.push(linkFinding(link, g, proposer));
   const stuck = checks.of(leader.id).ready;
   if (stuck) out.push(stuck);
-  const age = first ? ctx.ticksSince(proposer, first.seq) : undefined;
   out.push({
     code: 'ProposalNotAppended',
-    severity: ctx.isStalled(age, g) ? 'warning' : 'info',
+    severity: stalled ? 'warning' : 'info',
     group: g,
-    nodes: [proposer, leader.id],
-    proposals: [id],
+    nodes: proposer === leader.id ? [leader.id] : [proposer, leader.id],
+    proposals: [h.id],
     evidence: recentEvents(h.events.map((e) => e.seq)),
     summary:
-      `Proposal ${id} was made at node ${proposer} and has not reached the leader's ` +
+      `Proposal ${h.id} was made at node ${proposer} and has not reached the leader's ` +
       `(node ${leader.id}) log yet.`,
   });
-  return withProposals(out, [id]);
+  return withProposals(out, [h.id]);
 }
 
 function whyIndex(

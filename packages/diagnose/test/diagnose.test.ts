@@ -359,6 +359,30 @@ export const cases: Case[] = [
     severity: 'warning',
   },
   {
+    name: 'a forwarded proposal never reaches the leader',
+    build: () => {
+      const s = elected().quiet(1, 2);
+      s.proposal(2, 'Proposed', 'w1');
+      s.proposal(2, 'Forwarded', 'w1', { reason: 'to 1' });
+      return s.quiet(1, 15);
+    },
+    lead: 'ProposalNotAppended',
+    severity: 'warning',
+    nodes: [2, 1],
+  },
+  {
+    name: 'a forwarded proposal is lost on a dropping link',
+    build: () => {
+      const s = elected().quiet(1, 2);
+      s.proposal(2, 'Proposed', 'w1');
+      s.proposal(2, 'Forwarded', 'w1', { reason: 'to 1' });
+      s.snapshot.links = [{ from: 2, to: 1, rule: { dropRate: 1, types: ['MsgProp'] } }];
+      return s.quiet(1, 15);
+    },
+    lead: 'LinkDropping',
+    includes: ['ProposalNotAppended'],
+  },
+  {
     name: 'a joint configuration is never left',
     build: () => {
       const s = elected();
@@ -522,6 +546,14 @@ describe('diagnose', () => {
       expect(f.summary.length).toBeGreaterThan(10);
       expect(f.evidence.length, f.code).toBeGreaterThan(0);
     }
+  });
+
+  it('does not mistake a pending read for a write that never reached the log', () => {
+    const s = elected().quiet(1, 2);
+    s.proposal(2, 'Proposed', 'r1', { op: 'read' });
+    s.proposal(2, 'Committed', 'r1', { op: 'read', index: 5 });
+
+    expect(serious(diagnose(s.quiet(1, 15).input()))).toEqual([]);
   });
 
   it('does not read the faults a node was started with', () => {

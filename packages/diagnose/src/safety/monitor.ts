@@ -112,6 +112,8 @@ export class SafetyMonitor {
   }
 
   private observeProposal(e: ProposalEvent): void {
+    // A read's index is the commit index it waited for, not an entry of its own.
+    if (e.op === 'read') return;
     const p = this.proposals.get(e.proposalId) ?? {};
     if (e.index !== undefined && e.index > 0) {
       p.index = e.index;
@@ -129,7 +131,7 @@ export class SafetyMonitor {
       });
     }
     if (e.name === 'Answered' || e.name === 'Dropped') this.proposals.delete(e.proposalId);
-    if (e.name === 'Answered' && e.ok && e.op !== 'read' && p.index && p.term) {
+    if (e.name === 'Answered' && e.ok && p.index && p.term) {
       this.recordAcked(e.group, {
         index: p.index,
         term: p.term,

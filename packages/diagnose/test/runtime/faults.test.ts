@@ -45,6 +45,7 @@ async function run(c: RaftCluster, ms: number, writes = true): Promise<void> {
     c.advance(5);
     await flush();
     if (writes && t % 100 === 0) c.put(`k${count}-${t}`, 'v').catch(() => {});
+    if (writes && t % 300 === 150) c.get(`k${count}-${t - 150}`).catch(() => {});
   }
 }
 

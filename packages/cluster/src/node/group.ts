@@ -95,8 +95,9 @@ export class GroupRuntime {
   confState: ConfState;
   /** Highest index applied to `kv`; never above what is persisted. */
   applied: number;
-  role: StateType = 'StateFollower';
-  lead = 0;
+  /** The role and leader last reported to the host, to log and announce changes once. */
+  private reportedRole: StateType = 'StateFollower';
+  private reportedLead = 0;
   private hardState: HardState;
   private stopped = false;
   /** Set by the never-advance fault once a Ready has been taken and not given back. */
@@ -153,12 +154,24 @@ export class GroupRuntime {
       traceSink: (e) => this.onCoreTrace(e),
     });
     const st = this.rn.basicStatus();
-    this.role = st.softState.raftState;
-    this.lead = st.softState.lead;
+    this.reportedRole = st.softState.raftState;
+    this.reportedLead = st.softState.lead;
   }
 
   term(): number {
     return this.hardState.term;
+  }
+
+  /**
+   * The core's role and leader now. They can run ahead of what Readys reported: a node whose
+   * Ready loop is stuck (never-advance) still changes role inside.
+   */
+  get role(): StateType {
+    return this.rn.raft.state;
+  }
+
+  get lead(): number {
+    return this.rn.raft.lead;
   }
 
   isLeader(): boolean {
@@ -467,9 +480,9 @@ export class GroupRuntime {
   }
 
   private noteSoftState(role: StateType, lead: number): void {
-    if (role === this.role && lead === this.lead) return;
-    this.role = role;
-    this.lead = lead;
+    if (role === this.reportedRole && lead === this.reportedLead) return;
+    this.reportedRole = role;
+    this.reportedLead = lead;
     this.log.info({ role, lead, term: this.rn.basicStatus().hardState.term }, 'role changed');
     this.host.onRoleChange(this.group, role, lead, this.rn.basicStatus().hardState.term);
   }

@@ -54,7 +54,13 @@ function groupView(id: number, name: ScenarioName, last: number, extra: Partial<
     commit: Math.min(last, 19),
     applied: Math.min(last, 19),
     persisted: last,
-    log: { firstIndex: 1, lastIndex: last, snapshotIndex: 0, snapshotTerm: 0, entries: entriesOf(1, terms.slice(0, last)) },
+    log: {
+      firstIndex: 1,
+      lastIndex: last,
+      snapshotIndex: 0,
+      snapshotTerm: 0,
+      entries: entriesOf(1, terms.slice(0, last)),
+    },
     confState: { ...conf, autoLeave: false },
     leadTransferee: 0,
     electionElapsedTicks: id,
@@ -62,12 +68,21 @@ function groupView(id: number, name: ScenarioName, last: number, extra: Partial<
     promotable: true,
     ...extra,
   };
-  if (name === 'trouble' && id === 5) g.confState = { ...conf, voters: [1, 2, 3, 4], autoLeave: false };
+  if (name === 'trouble' && id === 5)
+    g.confState = { ...conf, voters: [1, 2, 3, 4], autoLeave: false };
   return g;
 }
 
 function nodeView(id: number, g: GroupView, status: NodeView['status'] = 'running'): NodeView {
-  return { id, status, address: `ws://127.0.0.1:${7100 + id}`, faults: [], tick: 500, groups: [g], kvSize: 12 };
+  return {
+    id,
+    status,
+    address: `ws://127.0.0.1:${7100 + id}`,
+    faults: [],
+    tick: 500,
+    groups: [g],
+    kvSize: 12,
+  };
 }
 
 export function scenarioSnapshot(name: ScenarioName, seq: number): ClusterSnapshot {
@@ -80,7 +95,10 @@ export function scenarioSnapshot(name: ScenarioName, seq: number): ClusterSnapsh
       '1': prog(22, 23),
       '2': prog(22, 23),
       '3': prog(19, 23, { inflights: 3 }),
-      '4': name === 'trouble' ? prog(9, 10, { state: 'StateProbe', paused: true, recentActive: false, inflights: 0 }) : prog(22, 23),
+      '4':
+        name === 'trouble'
+          ? prog(9, 10, { state: 'StateProbe', paused: true, recentActive: false, inflights: 0 })
+          : prog(22, 23),
       '5': prog(17, 18, { state: 'StateProbe', inflights: 0 }),
     },
   });
@@ -101,7 +119,13 @@ export function scenarioSnapshot(name: ScenarioName, seq: number): ClusterSnapsh
           lead: 0,
           commit: 8,
           applied: 8,
-          log: { firstIndex: 5, lastIndex: 11, snapshotIndex: 4, snapshotTerm: 2, entries: entriesOf(5, conflict.slice(4)) },
+          log: {
+            firstIndex: 5,
+            lastIndex: 11,
+            snapshotIndex: 4,
+            snapshotTerm: 2,
+            entries: entriesOf(5, conflict.slice(4)),
+          },
           role: 'StateCandidate',
           electionElapsedTicks: 7,
         }),
@@ -172,18 +196,69 @@ export function heartbeatRound(
   for (const to of peers) {
     const app = round % 4 === 0;
     const type = app ? 'MsgApp' : 'MsgHeartbeat';
-    const extra = app ? { entries: [[3, 22, 'EntryNormal', 12]] as Array<[number, number, string, number]>, entryCount: 1 } : {};
+    const extra = app
+      ? {
+          entries: [[3, 22, 'EntryNormal', 12]] as Array<[number, number, string, number]>,
+          entryCount: 1,
+        }
+      : {};
     const m = summary(type, 1, to, extra);
     const id = `r${round}-${to}`;
-    out.push({ kind: 'net', name: 'Send', msgId: id, msg: m, seq: nextSeq(), wallMs: now, node: 1, ...base });
+    out.push({
+      kind: 'net',
+      name: 'Send',
+      msgId: id,
+      msg: m,
+      seq: nextSeq(),
+      wallMs: now,
+      node: 1,
+      ...base,
+    });
     if (drop.includes(to)) {
-      out.push({ kind: 'net', name: 'Drop', msgId: id, msg: m, seq: nextSeq(), wallMs: now + 1, node: 1, reason: 'partition', ...base });
+      out.push({
+        kind: 'net',
+        name: 'Drop',
+        msgId: id,
+        msg: m,
+        seq: nextSeq(),
+        wallMs: now + 1,
+        node: 1,
+        reason: 'partition',
+        ...base,
+      });
       continue;
     }
-    out.push({ kind: 'net', name: 'Deliver', msgId: id, msg: m, seq: nextSeq(), wallMs: now + 1, node: to, ...base });
+    out.push({
+      kind: 'net',
+      name: 'Deliver',
+      msgId: id,
+      msg: m,
+      seq: nextSeq(),
+      wallMs: now + 1,
+      node: to,
+      ...base,
+    });
     const r = summary(`${type}Resp`, to, 1);
-    out.push({ kind: 'net', name: 'Send', msgId: `${id}r`, msg: r, seq: nextSeq(), wallMs: now + 2, node: to, ...base });
-    out.push({ kind: 'net', name: 'Deliver', msgId: `${id}r`, msg: r, seq: nextSeq(), wallMs: now + 3, node: 1, ...base });
+    out.push({
+      kind: 'net',
+      name: 'Send',
+      msgId: `${id}r`,
+      msg: r,
+      seq: nextSeq(),
+      wallMs: now + 2,
+      node: to,
+      ...base,
+    });
+    out.push({
+      kind: 'net',
+      name: 'Deliver',
+      msgId: `${id}r`,
+      msg: r,
+      seq: nextSeq(),
+      wallMs: now + 3,
+      node: 1,
+      ...base,
+    });
   }
   return out;
 }
@@ -191,7 +266,12 @@ export function heartbeatRound(
 /** A short history for the feed and the space-time diagram: an election, then a write. */
 export function history(nextSeq: () => number): TraceEvent[] {
   const t = Date.now() - 3000;
-  const st = (name: 'BecomeCandidate' | 'BecomeLeader' | 'BecomeFollower', node: number, role: GroupView['role'], dt: number): TraceEvent => ({
+  const st = (
+    name: 'BecomeCandidate' | 'BecomeLeader' | 'BecomeFollower',
+    node: number,
+    role: GroupView['role'],
+    dt: number,
+  ): TraceEvent => ({
     kind: 'state',
     name,
     seq: nextSeq(),
@@ -210,15 +290,55 @@ export function history(nextSeq: () => number): TraceEvent[] {
   const out: TraceEvent[] = [st('BecomeCandidate', 1, 'StateCandidate', 0)];
   for (const to of [2, 3, 4, 5]) {
     const m = summary('MsgVote', 1, to, { logTerm: 2, index: 21 });
-    out.push({ kind: 'net', name: 'Send', msgId: `v${to}`, msg: m, seq: nextSeq(), wallMs: t + 5, node: 1, group: 1, tick: 0 });
+    out.push({
+      kind: 'net',
+      name: 'Send',
+      msgId: `v${to}`,
+      msg: m,
+      seq: nextSeq(),
+      wallMs: t + 5,
+      node: 1,
+      group: 1,
+      tick: 0,
+    });
   }
   for (const to of [2, 3, 4, 5]) {
     const m = summary('MsgVote', 1, to, { logTerm: 2, index: 21 });
-    out.push({ kind: 'net', name: 'Deliver', msgId: `v${to}`, msg: m, seq: nextSeq(), wallMs: t + 6, node: to, group: 1, tick: 0 });
+    out.push({
+      kind: 'net',
+      name: 'Deliver',
+      msgId: `v${to}`,
+      msg: m,
+      seq: nextSeq(),
+      wallMs: t + 6,
+      node: to,
+      group: 1,
+      tick: 0,
+    });
     out.push(st('BecomeFollower', to, 'StateFollower', 7));
     const r = summary('MsgVoteResp', to, 1);
-    out.push({ kind: 'net', name: 'Send', msgId: `vr${to}`, msg: r, seq: nextSeq(), wallMs: t + 8, node: to, group: 1, tick: 0 });
-    out.push({ kind: 'net', name: 'Deliver', msgId: `vr${to}`, msg: r, seq: nextSeq(), wallMs: t + 9, node: 1, group: 1, tick: 0 });
+    out.push({
+      kind: 'net',
+      name: 'Send',
+      msgId: `vr${to}`,
+      msg: r,
+      seq: nextSeq(),
+      wallMs: t + 8,
+      node: to,
+      group: 1,
+      tick: 0,
+    });
+    out.push({
+      kind: 'net',
+      name: 'Deliver',
+      msgId: `vr${to}`,
+      msg: r,
+      seq: nextSeq(),
+      wallMs: t + 9,
+      node: 1,
+      group: 1,
+      tick: 0,
+    });
   }
   out.push(st('BecomeLeader', 1, 'StateLeader', 10));
   return out;

@@ -56,9 +56,17 @@ async function mockCluster(page: Page, scenario: ScenarioName): Promise<() => vo
     const peers = scenario === 'trouble' ? [2, 3, 5] : [2, 3, 4, 5];
     const drop = scenario === 'trouble' ? [5] : [];
     timers.push(
-      setInterval(() => {
-        ws.send(JSON.stringify({ type: 'events', events: heartbeatRound(nextSeq, peers, drop, round++) }));
-      }, scenario === 'trouble' ? 900 : 300),
+      setInterval(
+        () => {
+          ws.send(
+            JSON.stringify({
+              type: 'events',
+              events: heartbeatRound(nextSeq, peers, drop, round++),
+            }),
+          );
+        },
+        scenario === 'trouble' ? 900 : 300,
+      ),
       setInterval(() => ws.send(JSON.stringify({ type: 'state', snapshot: snap() })), 1000),
     );
   });
@@ -80,7 +88,8 @@ async function main(): Promise<void> {
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
   page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') process.stderr.write(`console: ${m.text()}\n`);
+    if (m.type() === 'error' || m.type() === 'warning')
+      process.stderr.write(`console: ${m.text()}\n`);
   });
   const stop = local ? await mockCluster(page, values.scenario as ScenarioName) : () => {};
   await page.goto(base);

@@ -61,7 +61,11 @@ describe('appendFeed', () => {
   });
 
   it('keeps at most the capacity, dropping the oldest', () => {
-    const feed = appendFeed([], [1, 2, 3, 4, 5, 6].map((i) => item(i, `s${i}`)), 4);
+    const feed = appendFeed(
+      [],
+      [1, 2, 3, 4, 5, 6].map((i) => item(i, `s${i}`)),
+      4,
+    );
 
     expect(feed.map((f) => f.text)).toEqual(['s3', 's4', 's5', 's6']);
   });

@@ -104,3 +104,11 @@ describe('travelMsForSpeed', () => {
     expect(travelMsForSpeed(speed)).toBeCloseTo(ms);
   });
 });
+
+describe('travelMsForSpeed with ticks', () => {
+  it('keeps a trip shorter than a tick, but never too quick to see', () => {
+    expect(travelMsForSpeed(0.1, 1000)).toBe(800);
+    expect(travelMsForSpeed(1, 100)).toBe(250);
+    expect(travelMsForSpeed(0.01, 10_000)).toBe(4000);
+  });
+});

@@ -7,14 +7,18 @@ import { useEffect } from 'react';
 import { useStore } from '../store/appStore.ts';
 import { useApiAction } from './useApiAction.ts';
 
+/** Inputs where keys are text (a slider is not one: shortcuts work while it has focus). */
 function typing(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+  if (target instanceof HTMLInputElement)
+    return !['range', 'checkbox', 'radio'].includes(target.type);
+  return target.isContentEditable || ['TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
-/** Space on a focused button or node should press it, not pause the cluster. */
+/** Space on a focused button, box or node should press it, not pause the cluster. */
 function activatable(target: EventTarget | null): boolean {
   if (!(target instanceof Element)) return false;
+  if (target instanceof HTMLInputElement && target.type === 'range') return false;
   return target.closest('button, [role="button"], a, summary, input, select, textarea') !== null;
 }
 

@@ -195,7 +195,10 @@ function sayControl(e: ControlEvent): Said | null {
     case 'Stepped':
       return c(`stepped one ${e.detail.did === 'tick' ? 'tick' : 'message'}`, false);
     case 'SpeedSet':
-      return c(`speed set to ${formatSpeed(detailNumber(e, 'factor') ?? 1)}`, false);
+      return c(
+        `speed set to ${formatSpeed(detailNumber(e, 'speed') ?? detailNumber(e, 'factor') ?? 1)}`,
+        false,
+      );
     case 'LinkRuleSet':
       return c(`link rule set on ${linkWords(e)}`);
     case 'LinkRuleCleared':

@@ -78,10 +78,14 @@ export function flightVisible(f: Flight, nowMs: number): boolean {
   return true;
 }
 
-/** The visible trip time at a given speed: slower clusters get slower, easier to follow dots. */
-export function travelMsForSpeed(speed: number): number {
+/**
+ * The visible trip time: slower clusters get slower, easier to follow dots, but a trip stays
+ * shorter than a tick, so one heartbeat has landed before the next leaves and links stay calm.
+ */
+export function travelMsForSpeed(speed: number, msPerTick = Number.POSITIVE_INFINITY): number {
   const s = Math.min(1, Math.max(0.01, speed));
-  return Math.min(4000, 550 / Math.sqrt(s));
+  const wanted = Math.min(550 / Math.sqrt(s), 0.8 * msPerTick);
+  return Math.min(4000, Math.max(250, wanted));
 }
 
 export class FlightTracker {

@@ -162,7 +162,7 @@ function applyControl(d: Draft, e: ControlEvent): void {
       d.top().paused = false;
       return;
     case 'SpeedSet': {
-      const factor = num(e, 'factor');
+      const factor = num(e, 'speed') ?? num(e, 'factor');
       if (factor != null) d.top().speed = factor;
       return;
     }

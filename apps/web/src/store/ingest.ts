@@ -9,6 +9,7 @@ import { travelMsForSpeed } from '../model/flights.ts';
 import { applyEvents } from '../model/overlay.ts';
 import { nodeName } from '../model/palette.ts';
 import type { AppState, AppStore } from './index.ts';
+import { msPerTick } from './selectors.ts';
 import { MARKS_CAPACITY, type TimelineMark } from './timelineSlice.ts';
 import { FEED_CAPACITY } from './traceSlice.ts';
 
@@ -56,7 +57,7 @@ export function ingestBatch(store: AppStore, batch: StreamBatch): void {
   if (latestWall > 0) patch.clockOffsetMs = offset;
 
   if (base) {
-    s.flights.travelMs = travelMsForSpeed(base.speed);
+    s.flights.travelMs = travelMsForSpeed(base.speed, msPerTick(base));
     patch.snapshot = applyEvents(base, batch.events);
   }
 

@@ -11,6 +11,8 @@ interface Props {
   group: number;
 }
 
+const TOKENS_PER_LINK = 3;
+
 /** Held messages parked on their link, each a "paused" token in its type's colour. */
 export const HeldLayer = memo(function HeldLayer({ layout, held, group }: Props) {
   const selectLink = useStore((s) => s.selectLink);
@@ -18,7 +20,7 @@ export const HeldLayer = memo(function HeldLayer({ layout, held, group }: Props)
   const seen = new Map<string, number>();
   const counts = new Map<string, number>();
   for (const h of mine) counts.set(`${h.from}-${h.to}`, (counts.get(`${h.from}-${h.to}`) ?? 0) + 1);
-  const labelled = mine.length <= 12;
+  const labelled = counts.size <= 6;
   return (
     <g className="held-layer">
       {mine.map((h) => {
@@ -28,7 +30,9 @@ export const HeldLayer = memo(function HeldLayer({ layout, held, group }: Props)
         const key = `${h.from}-${h.to}`;
         const k = seen.get(key) ?? 0;
         seen.set(key, k + 1);
-        const p = along(lane(pa, pb, layout.nodeR), Math.max(0.15, HOLD_AT - k * 0.07));
+        // A few tokens per link show that messages queue; the label says how many.
+        if (k >= TOKENS_PER_LINK) return null;
+        const p = along(lane(pa, pb, layout.nodeR), HOLD_AT - k * 0.06);
         const style = messageStyle(h.type);
         const name = `${h.type} ${nodeName(h.from)} → ${nodeName(h.to)}, held`;
         return (

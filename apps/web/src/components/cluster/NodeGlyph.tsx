@@ -50,6 +50,10 @@ export const NodeGlyph = memo(function NodeGlyph({ node, group: g, at, r }: Prop
       aria-pressed={selected}
       data-node={node.id}
       data-role={g?.role ?? 'none'}
+      data-status={node.status}
+      data-term={g?.term}
+      data-commit={g?.commit}
+      data-last={g?.log.lastIndex}
       onClick={open}
       onKeyDown={(e) => {
         if (e.key === 'Enter' || e.key === ' ') {

@@ -15,7 +15,11 @@ export function PartitionPanel() {
   if (!snapshot) return null;
   const ids = snapshot.nodes.map((n) => n.id);
   // Until the reader moves a node, the sides shown are the network's present ones.
-  const present = (id: number) => Math.max(0, snapshot.partitions.findIndex((g) => g.includes(id)));
+  const present = (id: number) =>
+    Math.max(
+      0,
+      snapshot.partitions.findIndex((g) => g.includes(id)),
+    );
   const sideOf = (id: number) => draft[id] ?? present(id);
   const groups = SIDES.map((_, i) => ids.filter((id) => sideOf(id) === i)).filter(
     (g) => g.length > 0,
@@ -55,7 +59,9 @@ export function PartitionPanel() {
           disabled={busy || groups.length < 2}
           onClick={() => split(groups)}
         >
-          {groups.length < 2 ? 'Split (put nodes on two sides)' : `Split into ${groups.length} sides`}
+          {groups.length < 2
+            ? 'Split (put nodes on two sides)'
+            : `Split into ${groups.length} sides`}
         </button>
         <button
           type="button"

@@ -32,7 +32,11 @@ export function SidePanel() {
             onClick={() => setTab(id)}
           >
             {label}
-            {id === 'controls' && heldCount > 0 ? ` (${heldCount} held)` : ''}
+            {id === 'controls' && heldCount > 0 && (
+              <span className="badge" title={`${heldCount} messages held`}>
+                {heldCount} held
+              </span>
+            )}
           </button>
         ))}
       </div>

@@ -119,8 +119,7 @@ function paintArrow(ctx: CanvasRenderingContext2D, lanes: Lanes, a: StArrow, sel
     cross(ctx, seg.x2, seg.y2);
     ctx.fillStyle = '#b91c1c';
     ctx.fillText(`→${nodeName(a.to)}`, seg.x2 + (seg.x2 > seg.x1 ? 7 : -34), seg.y2 + 4);
-  }
-  else if (a.fate === 'delivered') head(ctx, seg.x1, seg.y1, seg.x2, seg.y2, style.hollow);
+  } else if (a.fate === 'delivered') head(ctx, seg.x1, seg.y1, seg.x2, seg.y2, style.hollow);
   if (selected) {
     ctx.fillStyle = '#111827';
     ctx.fillText(`${a.type} ${nodeName(a.from)}→${nodeName(a.to)}`, seg.x2 + 6, seg.y2);

@@ -460,6 +460,14 @@ export class GroupRuntime {
     const change = asV2(cc);
     const context = decodeConfContext(change.context);
     this.log.info({ index: e.index, voters: this.confState.voters }, 'applied conf change');
+    if (this.storage.firstIndex() > 1) {
+      // The log was compacted, so a new member can only be caught up by snapshot, and a
+      // snapshot from before its addition does not name it: the core would refuse it, as
+      // etcd's does. A snapshot taken here (the state machine is unchanged by the change)
+      // carries the configuration that includes it.
+      const snap = this.storage.createSnapshot(e.index, this.confState, this.kv.snapshotData());
+      if ('code' in snap) throw new Error(`createSnapshot(${e.index}): ${snap.message}`);
+    }
     this.host.onConfChange(this.group, {
       change,
       confState: this.confState,

@@ -1,0 +1,71 @@
+/**
+ * The catalogue: every guided scenario, in the order a course would take them, and a JSON-safe
+ * description of each for `GET /api/scenarios`.
+ */
+
+import type { CoreOptions, IntegrationFault } from '@raftlens/cluster';
+import type { FindingCode } from '@raftlens/diagnose';
+import type { Audience, Scenario, ScenarioCategory } from './model.ts';
+import { resolveNarration } from './narration.ts';
+import { SCENARIO_NET_LATENCY_MS, SCENARIO_TICK_MS } from './runner.ts';
+import { leaderElection, logReplication } from './scenarios/basics.ts';
+
+/** Every scenario, basics first, integration faults last. */
+export const SCENARIOS: readonly Scenario[] = [leaderElection, logReplication];
+
+const BY_ID = new Map(SCENARIOS.map((s) => [s.id, s]));
+
+/** The scenario with this id, or undefined. */
+export function getScenario(id: string): Scenario | undefined {
+  return BY_ID.get(id);
+}
+
+/** A scenario as the API lists it: no functions, narration without run-time node numbers. */
+export interface ScenarioInfo {
+  id: string;
+  title: string;
+  summary: string;
+  audience: Audience[];
+  category: ScenarioCategory;
+  cluster: {
+    size: number;
+    seed: number;
+    tickMs: number;
+    netLatencyMs: number;
+    core: Partial<CoreOptions>;
+    faults: Record<number, IntegrationFault[]>;
+  };
+  fault?: { fault: IntegrationFault; finding: FindingCode };
+  steps: Array<{ index: number; title: string; narration: string; until: string }>;
+}
+
+export function describeScenario(s: Scenario): ScenarioInfo {
+  const info: ScenarioInfo = {
+    id: s.id,
+    title: s.title,
+    summary: s.summary,
+    audience: [...s.audience],
+    category: s.category,
+    cluster: {
+      size: s.cluster.size,
+      seed: s.cluster.seed,
+      tickMs: s.cluster.tickMs ?? SCENARIO_TICK_MS,
+      netLatencyMs: s.cluster.netLatencyMs ?? SCENARIO_NET_LATENCY_MS,
+      core: { ...s.cluster.core },
+      faults: { ...s.cluster.faults },
+    },
+    steps: s.steps.map((step, index) => ({
+      index,
+      title: step.title,
+      narration: resolveNarration(step.narration, new Map()),
+      until: step.until.description,
+    })),
+  };
+  if (s.fault !== undefined) info.fault = { ...s.fault };
+  return info;
+}
+
+/** The whole catalogue, described. */
+export function listScenarios(): ScenarioInfo[] {
+  return SCENARIOS.map(describeScenario);
+}

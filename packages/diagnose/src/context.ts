@@ -11,6 +11,7 @@ import type {
   ClusterSnapshot,
   ControlEvent,
   GroupView,
+  NetEvent,
   NodeView,
   StateEvent,
   TraceEvent,
@@ -44,13 +45,11 @@ export class Context {
   private readonly nodesById = new Map<number, NodeView>();
   /** Events recorded by each node since its latest start, oldest first. */
   private readonly incarnation = new Map<number, TraceEvent[]>();
-  private readonly bySeq = new Map<number, TraceEvent>();
 
   constructor(input: DiagnoseInput) {
     this.snapshot = input.snapshot;
     this.events = input.events;
     for (const n of input.snapshot.nodes) this.nodesById.set(n.id, n);
-    for (const e of input.events) this.bySeq.set(e.seq, e);
     this.splitIncarnations();
   }
 
@@ -82,12 +81,72 @@ export class Context {
     }
   }
 
-  get hasEvents(): boolean {
-    return this.events.length > 0;
+  private readonly memo = new Map<string, unknown>();
+
+  /** Computes an index over the trace once per diagnosis. */
+  memoize<T>(key: string, build: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = build();
+    this.memo.set(key, value);
+    return value;
   }
 
-  event(seq: number): TraceEvent | undefined {
-    return this.bySeq.get(seq);
+  /** Net events of messages from `from` to `to`, in order. */
+  netOnLink(from: number, to: number): readonly NetEvent[] {
+    return this.netIndex().byLink.get(`${from}>${to}`) ?? [];
+  }
+
+  /** Net events of messages to node `id` (deliveries and drops), in order. */
+  netTo(id: number): readonly NetEvent[] {
+    return this.netIndex().byTo.get(id) ?? [];
+  }
+
+  /** Net events of messages from node `id`, in order. */
+  netFrom(id: number): readonly NetEvent[] {
+    return this.netIndex().byFrom.get(id) ?? [];
+  }
+
+  /** Ids of messages a node traced and then discarded itself (drop reason `fault`). */
+  discarded(): ReadonlySet<string> {
+    return this.netIndex().discarded;
+  }
+
+  private netIndex() {
+    return this.memoize('net', () => {
+      const byLink = new Map<string, NetEvent[]>();
+      const byTo = new Map<number, NetEvent[]>();
+      const byFrom = new Map<number, NetEvent[]>();
+      const discarded = new Set<string>();
+      const push = <K>(m: Map<K, NetEvent[]>, k: K, e: NetEvent) => {
+        const list = m.get(k);
+        if (list) list.push(e);
+        else m.set(k, [e]);
+      };
+      for (const e of this.events) {
+        if (e.kind !== 'net') continue;
+        push(byLink, `${e.msg.from}>${e.msg.to}`, e);
+        push(byTo, e.msg.to, e);
+        push(byFrom, e.msg.from, e);
+        if (e.name === 'Drop' && e.reason === 'fault') discarded.add(e.msgId);
+      }
+      return { byLink, byTo, byFrom, discarded };
+    });
+  }
+
+  /** Control events, in order. */
+  controls(): readonly ControlEvent[] {
+    return this.memoize('controls', () =>
+      this.events.filter((e): e is ControlEvent => e.kind === 'control'),
+    );
+  }
+
+  /** Whether the trace records Readys at all (an imported etcd trace does not). */
+  hasReadyEvents(): boolean {
+    return this.memoize('hasReady', () => this.events.some((e) => e.kind === 'ready'));
+  }
+
+  get hasEvents(): boolean {
+    return this.events.length > 0;
   }
 
   node(id: number): NodeView | undefined {

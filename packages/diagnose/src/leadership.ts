@@ -64,14 +64,9 @@ export function leaderConfigLacksFollowers(
  */
 export function staleLeaders(ctx: Context, g: number, leader: Member): Finding[] {
   const out: Finding[] = [];
-  const became = ctx.events.find(
-    (e) =>
-      e.kind === 'state' &&
-      e.group === g &&
-      e.node === leader.id &&
-      e.name === 'BecomeLeader' &&
-      e.term === leader.view.term,
-  );
+  const became = ctx
+    .stateEventsOf(leader.id, g)
+    .find((e) => e.name === 'BecomeLeader' && e.term === leader.view.term);
   for (const m of ctx.members(g)) {
     if (m.id === leader.id || m.view.role !== 'StateLeader') continue;
     const age = became ? ctx.ticksSince(m.id, became.seq) : ctx.observedTicks(m.id);

@@ -140,10 +140,6 @@ export function roundTripProblem(
   return there ?? back;
 }
 
-function netOnLink(e: NetEvent, from: number, to: number, types: readonly string[]): boolean {
-  return e.msg.from === from && e.msg.to === to && types.includes(e.msg.type);
-}
-
 function dropEvidence(
   ctx: Context,
   from: number,
@@ -151,8 +147,8 @@ function dropEvidence(
   types: readonly string[],
 ): Evidence[] {
   const seqs: number[] = [];
-  for (const e of ctx.events) {
-    if (e.kind === 'net' && e.name === 'Drop' && netOnLink(e, from, to, types)) seqs.push(e.seq);
+  for (const e of ctx.netOnLink(from, to)) {
+    if (e.name === 'Drop' && types.includes(e.msg.type)) seqs.push(e.seq);
   }
   return recentEvents(seqs, 6);
 }
@@ -169,18 +165,19 @@ function observedDrops(
   types: readonly string[],
 ): LinkProblem | undefined {
   const drops: NetEvent[] = [];
-  for (const e of ctx.events) {
-    if (e.kind !== 'net' || !netOnLink(e, from, to, types)) continue;
+  for (const e of ctx.netOnLink(from, to)) {
+    if (!types.includes(e.msg.type)) continue;
     if (e.name === 'Deliver') drops.length = 0;
     else if (e.name === 'Drop' && e.reason !== 'fault' && e.reason !== 'crashed') drops.push(e);
   }
-  const transportErrors = ctx.events.filter(
-    (e): e is ControlEvent =>
-      e.kind === 'control' &&
-      e.name === 'TransportError' &&
-      (e.detail.from === from || e.node === from) &&
-      (e.detail.to === to || e.detail.peer === to),
-  );
+  const transportErrors = ctx
+    .controls()
+    .filter(
+      (e) =>
+        e.name === 'TransportError' &&
+        (e.detail.from === from || e.node === from) &&
+        (e.detail.to === to || e.detail.peer === to),
+    );
   const last = drops[drops.length - 1];
   if (drops.length < DROPS_IN_A_ROW_BLOCKING || !last) return undefined;
   const evidence = recentEvents(
@@ -218,9 +215,10 @@ function observedDrops(
 }
 
 function lastControl(ctx: Context, name: ControlEvent['name']): ControlEvent | undefined {
-  for (let i = ctx.events.length - 1; i >= 0; i--) {
-    const e = ctx.events[i];
-    if (e?.kind === 'control' && e.name === name) return e;
+  const list = ctx.controls();
+  for (let i = list.length - 1; i >= 0; i--) {
+    const e = list[i];
+    if (e?.name === name) return e;
   }
   return undefined;
 }

@@ -22,20 +22,16 @@ export function isVoterIn(v: GroupView, id: number): boolean {
 /** Whether the trace shows node `id` being removed from group `g` (so lacking itself is right). */
 export function wasRemoved(ctx: Context, id: number, g: number): boolean {
   const token = new RegExp(`(^|\\s)r${id}(\\s|$)`);
-  return ctx.events.some(
-    (e) =>
-      (e.kind === 'control' && e.name === 'NodeRemoved' && controlTarget(e) === id) ||
-      (e.kind === 'state' &&
-        e.group === g &&
-        e.name === 'ApplyConfChange' &&
-        token.test(e.confChange ?? '')),
-  );
+  if (ctx.controls().some((e) => e.name === 'NodeRemoved' && controlTarget(e) === id)) return true;
+  return ctx
+    .memoize(`confChanges/${g}`, () =>
+      ctx.events.filter((e) => e.kind === 'state' && e.group === g && e.name === 'ApplyConfChange'),
+    )
+    .some((e) => e.kind === 'state' && token.test(e.confChange ?? ''));
 }
 
 function wasAdded(ctx: Context, id: number): boolean {
-  return ctx.events.some(
-    (e) => e.kind === 'control' && e.name === 'NodeAdded' && controlTarget(e) === id,
-  );
+  return ctx.controls().some((e) => e.name === 'NodeAdded' && controlTarget(e) === id);
 }
 
 /**
@@ -180,7 +176,7 @@ function workSinceReady(
   g: number,
   lastReady: number | undefined,
 ): StateEvent | undefined {
-  if (!ctx.events.some((e) => e.kind === 'ready')) return undefined;
+  if (!ctx.hasReadyEvents()) return undefined;
   for (const e of ctx.eventsOf(id)) {
     if (e.kind !== 'state' || e.group !== g || (lastReady !== undefined && e.seq <= lastReady)) {
       continue;
@@ -220,6 +216,23 @@ function lastReadySeq(ctx: Context, id: number, g: number): number | undefined {
   return undefined;
 }
 
+/** Two event lists in trace order, merged without sorting. */
+function* mergeBySeq<E extends { seq: number }>(a: readonly E[], b: readonly E[]): Generator<E> {
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && x.seq <= y.seq)) {
+      i++;
+      if (x) yield x;
+    } else {
+      j++;
+      yield y;
+    }
+  }
+}
+
 /** The messages a node may send only after persisting, by the request that calls for them. */
 const RESPONSE_OF: Record<string, string> = {
   MsgApp: 'MsgAppResp',
@@ -243,23 +256,14 @@ export function persistedMessagesNotSent(ctx: Context, m: Member, g: number): Fi
   const otherSends: number[] = [];
   const ownDrops: number[] = [];
   const coreResponses: number[] = [];
+  for (const e of ctx.stateEventsOf(id, g)) {
+    if (e.name.startsWith('Send') && e.name.endsWith('Response')) coreResponses.push(e.seq);
+  }
   // A runtime that traces a message it then discards itself (drop reason `fault`) did not
   // send it, whatever its Send event says.
-  const discarded = new Set<string>();
-  for (const e of ctx.events) {
-    if (e.kind === 'net' && e.name === 'Drop' && e.reason === 'fault') discarded.add(e.msgId);
-  }
-  for (const e of ctx.events) {
+  const discarded = ctx.discarded();
+  for (const e of mergeBySeq(ctx.netTo(id), ctx.netFrom(id))) {
     if (e.seq < since || e.group !== g) continue;
-    if (
-      e.kind === 'state' &&
-      e.node === id &&
-      e.name.startsWith('Send') &&
-      e.name.endsWith('Response')
-    ) {
-      coreResponses.push(e.seq);
-    }
-    if (e.kind !== 'net') continue;
     const t = e.msg.type;
     if (e.name === 'Deliver' && e.msg.to === id && t in RESPONSE_OF) unanswered.push(e);
     if (e.name === 'Send' && e.msg.from === id && !discarded.has(e.msgId)) {

@@ -21,7 +21,11 @@ export interface ProposalHistory {
 }
 
 /** Every proposal the trace mentions, by id, its events in order. */
-export function proposalHistories(ctx: Context): Map<string, ProposalHistory> {
+export function proposalHistories(ctx: Context): ReadonlyMap<string, ProposalHistory> {
+  return ctx.memoize('proposals', () => buildHistories(ctx));
+}
+
+function buildHistories(ctx: Context): Map<string, ProposalHistory> {
   const out = new Map<string, ProposalHistory>();
   for (const e of ctx.events) {
     if (e.kind !== 'proposal') continue;
@@ -111,7 +115,13 @@ export function droppedProposals(ctx: Context): Finding[] {
  */
 export function ackedBeforeApplied(ctx: Context): Finding[] {
   const out: Finding[] = [];
-  const readies = ctx.events.filter((e): e is ReadyEvent => e.kind === 'ready');
+  const readies = new Map<number, ReadyEvent[]>();
+  for (const e of ctx.events) {
+    if (e.kind !== 'ready' || e.committed === null) continue;
+    const list = readies.get(e.node);
+    if (list) list.push(e);
+    else readies.set(e.node, [e]);
+  }
   for (const h of proposalHistories(ctx).values()) {
     if (h.op === 'read') continue;
     const answered = h.events.find((e) => e.name === 'Answered' && e.ok);
@@ -121,9 +131,8 @@ export function ackedBeforeApplied(ctx: Context): Finding[] {
     if (appliedBefore) continue;
     const index = answered.index ?? h.index;
     if (index === undefined) continue;
-    const handedToApply = readies.some(
+    const handedToApply = (readies.get(answered.node) ?? []).some(
       (r) =>
-        r.node === answered.node &&
         r.group === h.group &&
         r.seq < answered.seq &&
         r.committed !== null &&

@@ -6,7 +6,7 @@
  * that voter, with the leader's progress fields and the messages as evidence.
  */
 
-import type { ProgressView } from '@raftlens/trace';
+import type { MessageSummary, ProgressView } from '@raftlens/trace';
 import type { GroupChecks } from './checks.ts';
 import type { Context, Member } from './context.ts';
 import { type Evidence, type Finding, groupField, nodeField, recentEvents } from './finding.ts';
@@ -130,14 +130,8 @@ export function explainMissingVoter(
 
 function downEvents(ctx: Context, id: number): Evidence[] {
   const seqs: number[] = [];
-  for (const e of ctx.events) {
-    if (
-      e.kind === 'control' &&
-      e.name === 'NodeCrashed' &&
-      (e.node === id || e.detail.node === id)
-    ) {
-      seqs.push(e.seq);
-    }
+  for (const e of ctx.controls()) {
+    if (e.name === 'NodeCrashed' && (e.node === id || e.detail.node === id)) seqs.push(e.seq);
   }
   return recentEvents(seqs, 1);
 }
@@ -216,16 +210,19 @@ function progressCause(
 
 function rejectionsFrom(ctx: Context, g: number, leader: Member, voter: number): number[] {
   const seqs: number[] = [];
-  for (const e of ctx.events) {
-    if (e.group !== g) continue;
-    const msg = e.kind === 'net' || e.kind === 'state' ? e.msg : undefined;
-    if (msg?.type !== 'MsgAppResp' || !msg.reject) continue;
-    if (msg.from !== voter || msg.to !== leader.id || msg.term !== leader.view.term) continue;
-    if (e.kind === 'net' && e.name !== 'Deliver') continue;
-    if (e.kind === 'state' && e.name !== 'ReceiveAppendEntriesResponse') continue;
-    seqs.push(e.seq);
+  const rejects = (msg: MessageSummary | undefined) =>
+    msg?.type === 'MsgAppResp' &&
+    msg.reject &&
+    msg.from === voter &&
+    msg.to === leader.id &&
+    msg.term === leader.view.term;
+  for (const e of ctx.netOnLink(voter, leader.id)) {
+    if (e.group === g && e.name === 'Deliver' && rejects(e.msg)) seqs.push(e.seq);
   }
-  return seqs;
+  for (const e of ctx.stateEventsOf(leader.id, g)) {
+    if (e.name === 'ReceiveAppendEntriesResponse' && rejects(e.msg)) seqs.push(e.seq);
+  }
+  return seqs.sort((a, b) => a - b);
 }
 
 /**
@@ -243,9 +240,8 @@ function snapshotCause(
 ): Finding {
   let sent: number | undefined;
   let outcome: 'Deliver' | 'Drop' | undefined;
-  for (const e of ctx.events) {
-    if (e.kind !== 'net' || e.group !== g || e.msg.type !== 'MsgSnap') continue;
-    if (e.msg.from !== leader.id || e.msg.to !== voter) continue;
+  for (const e of ctx.netOnLink(leader.id, voter)) {
+    if (e.group !== g || e.msg.type !== 'MsgSnap') continue;
     if (e.name === 'Send') {
       sent = e.seq;
       outcome = undefined;

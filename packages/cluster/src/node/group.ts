@@ -537,12 +537,15 @@ export class GroupRuntime {
     }
   }
 
-  /** A forwarded proposal died at this leader; its proposer will only see a timeout. */
+  /**
+   * A proposal died here. Our own requests report that themselves; one forwarded from another
+   * node is traced here, because its proposer will only see a timeout.
+   */
   private reportDroppedAtLeader(e: RaftTraceEvent): void {
     for (const entry of e.msg?.entries ?? []) {
       if (entry.type !== 'EntryNormal') continue;
       const cmd = decodeCommand(entry.data);
-      if (cmd === null || typeof cmd === 'string') continue;
+      if (cmd === null || typeof cmd === 'string' || this.requests.has(cmd.id)) continue;
       this.emitProposal('Dropped', {
         proposalId: cmd.id,
         op: 'put',

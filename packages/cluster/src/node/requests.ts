@@ -71,6 +71,11 @@ export class RequestTracker {
     return this.writes.size + this.reads.size + this.confs.size;
   }
 
+  /** True if request `id` is pending here. */
+  has(id: string): boolean {
+    return this.writes.has(id) || this.reads.has(id) || this.confs.has(id);
+  }
+
   hasWrites(): boolean {
     return this.writes.size > 0;
   }

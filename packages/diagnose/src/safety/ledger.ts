@@ -30,6 +30,8 @@ export interface Acked {
   seq: number;
 }
 
+// TODO(diagnose): records are never pruned, so a long live run grows the ledger by about one
+// small record per log entry; pruning below every node's snapshot index would bound it.
 export class GroupLedger {
   /** `index:term` -> the predecessor's term (when known) and the first sighting. */
   readonly entries = new Map<string, { prevTerm: number | undefined; first: Sighting }>();

@@ -331,8 +331,12 @@ export class SafetyMonitor {
     termAt: Map<number, number>,
   ): void {
     const l = this.ledger(g);
-    for (const [index, c] of l.committed) {
-      if (c.commitTerm >= v.term || index <= v.log.snapshotIndex) continue;
+    // Only the window and what lies beyond the log can be checked: entries compacted into the
+    // leader's snapshot are held by definition, and the rest of its log is not in view.
+    const from = Math.max(v.log.snapshotIndex + 1, v.log.entries[0]?.index ?? v.log.lastIndex + 1);
+    for (let index = from; index <= l.committedMax.index; index++) {
+      const c = l.committed.get(index);
+      if (!c || c.commitTerm >= v.term) continue;
       const mine = index <= v.log.lastIndex ? termAt.get(index) : undefined;
       if (index <= v.log.lastIndex && (mine === undefined || mine === c.term)) continue;
       this.leaderIncomplete(
@@ -349,9 +353,9 @@ export class SafetyMonitor {
 
   private checkNewLeaderLog(e: StateEvent): void {
     const l = this.ledger(e.group);
-    if (l.committedMax.index <= e.lastIndex) return;
-    for (const [index, c] of l.committed) {
-      if (index > e.lastIndex && c.commitTerm < e.term) {
+    for (let index = e.lastIndex + 1; index <= l.committedMax.index; index++) {
+      const c = l.committed.get(index);
+      if (c && c.commitTerm < e.term) {
         this.leaderIncomplete(e.group, e.node, e.term, index, c, ev(e.seq));
         return;
       }

@@ -10,8 +10,11 @@ import type { MessageSummary, ProgressView, Role } from '../events.ts';
 import { emptyRuns, fitRuns, termAt, truncateAfter, writeRun } from './log-runs.ts';
 import type { ReplayGroupState, ReplayProgress, TermRun } from './state.ts';
 
-/** How many delivered MsgApps a slot remembers until its next Ready persists them. */
-const STASH_MAX = 4;
+/**
+ * How many delivered MsgApps a slot remembers until its next Ready persists them: a burst of
+ * small appends can arrive between two Readys.
+ */
+const STASH_MAX = 32;
 
 /** Message types only the leader of a term sends: receiving one names that leader. */
 export const LEADER_MESSAGE_TYPES: ReadonlySet<string> = new Set([
@@ -55,8 +58,13 @@ export class GroupSlot {
     return c;
   }
 
-  /** A role or term change: who leads, and whether there is a progress tracker to show. */
-  setRoleAndTerm(role: Role, term: number): void {
+  /**
+   * A role or term change: who leads, and whether there is a progress tracker to show.
+   * `noContactLead` is the leader of a follower that heard from no leader in its term: 0 where
+   * every delivery is recorded (a follower only takes a leader from a delivered message), null
+   * where deliveries may be missing or recorded late.
+   */
+  setRoleAndTerm(role: Role, term: number, noContactLead: number | null): void {
     const changed = role !== this.role || term !== this.term;
     this.role = role;
     this.term = term;
@@ -74,7 +82,7 @@ export class GroupSlot {
         return;
       case 'StateFollower':
         // A follower's leader is only known once it hears from the leader of its term.
-        this.lead = this.contactTerm === term ? this.contactFrom : null;
+        this.lead = this.contactTerm === term ? this.contactFrom : noContactLead;
         this.progress = null;
         return;
     }
@@ -155,9 +163,13 @@ export class GroupSlot {
   /** A Ready handed out entries `lo..hi` to persist: they are now the end of the log. */
   readyEntries(lo: number, hi: number): void {
     const base = Math.max(this.firstIndex, lo);
+    // Entries the state events already placed keep the terms found then; only those past
+    // the known end are new here. Stashed appends still win, as a rewrite would.
+    const known = Math.min(this.lastIndex ?? base - 1, hi);
     this.lastIndex = hi;
-    this.runs = fitRuns(this.runs, this.firstIndex, Math.min(hi, base - 1), null);
-    if (base <= hi) this.writeEntries(base, hi);
+    this.runs = fitRuns(this.runs, this.firstIndex, Math.max(known, base - 1), null);
+    if (Math.max(known + 1, base) <= hi) this.writeEntries(Math.max(known + 1, base), hi);
+    if (this.stash.length > 0) this.overlayStash();
     this.persisted = hi;
     this.stash = [];
   }
@@ -228,16 +240,32 @@ export class GroupSlot {
     this.progress = { ...this.progress, [peer]: { ...prior, match, next } };
   }
 
+  /**
+   * The leader received an accepting MsgAppResp: the peer's log matches up to `index`, so its
+   * match and next move up to it (and never down: a late ack says nothing new).
+   */
+  noteAck(peer: number, index: number): void {
+    const prior = this.progress?.[peer];
+    if (this.role !== 'StateLeader' || prior === undefined) return;
+    if (prior.match >= index && prior.next > index) return;
+    const match = Math.max(prior.match, index);
+    const next = Math.max(prior.next, index + 1);
+    this.progress = { ...this.progress, [peer]: { ...prior, match, next } };
+  }
+
   setProgress(progress: Readonly<Record<string, ProgressView>>): void {
     this.progress = progress;
   }
 
-  /** The node crashed: what only lived in its memory is gone. */
+  /**
+   * The node crashed: what only lived in its memory is gone, the state machine included, so
+   * it has applied nothing until it restarts and applies again.
+   */
   crash(): void {
     this.role = 'StateFollower';
     this.lead = 0;
     this.progress = null;
-    this.applied = null;
+    this.applied = 0;
     this.stash = [];
   }
 

@@ -36,6 +36,8 @@ export interface Flight {
 
 /** What the source of a trace records; an imported trace lacks some of it. */
 export interface SourceFacts {
+  /** Written by this project's runtime, whose habits the replay may rely on. */
+  native: boolean;
   ticks: boolean;
   learners: boolean;
   /** etcd logs ApplyConfChange with the configuration from before the change. */
@@ -44,12 +46,14 @@ export interface SourceFacts {
 
 export function sourceFacts(header: TraceHeader): SourceFacts {
   const native = header.importedFrom === undefined;
-  return { ticks: native, learners: native, confBeforeChange: !native };
+  return { native, ticks: native, learners: native, confBeforeChange: !native };
 }
 
 class NodeSlot {
   status: NodeStatus = 'running';
   tick: number | null = null;
+  address: string | null = null;
+  faults: readonly string[] | null = null;
   groups = new Map<number, GroupSlot>();
 
   constructor(readonly id: number) {}
@@ -58,6 +62,8 @@ class NodeSlot {
     const c = new NodeSlot(this.id);
     c.status = this.status;
     c.tick = this.tick;
+    c.address = this.address;
+    c.faults = this.faults;
     for (const [g, slot] of this.groups) c.groups.set(g, slot.clone());
     return c;
   }
@@ -76,6 +82,8 @@ export class ReplayMachine {
   private partitions: readonly (readonly number[])[] = [];
   private flights = new Map<string, Flight>();
   private findings = new Map<string, ActiveFinding>();
+  /** Integration faults by node id, once ClusterStarted said them (it is shared, never edited). */
+  private startFaults: Readonly<Record<string, readonly string[]>> | null = null;
 
   constructor(
     readonly header: TraceHeader,
@@ -97,6 +105,7 @@ export class ReplayMachine {
     c.partitions = this.partitions;
     c.flights = new Map(this.flights);
     c.findings = new Map(this.findings);
+    c.startFaults = this.startFaults;
     return c;
   }
 
@@ -128,10 +137,15 @@ export class ReplayMachine {
     }
   }
 
+  private noContactLead(): number | null {
+    return this.facts.native ? 0 : null;
+  }
+
   private node(id: number): NodeSlot {
     let n = this.nodes.get(id);
     if (n === undefined) {
       n = new NodeSlot(id);
+      if (this.startFaults !== null) n.faults = this.startFaults[id] ?? [];
       this.nodes.set(id, n);
     }
     return n;
@@ -157,13 +171,14 @@ export class ReplayMachine {
   private applyState(e: StateEvent): number {
     const g = this.slot(e.node, e.group, e);
     const commitBefore = g.commit;
+    if (e.name === 'InitState') g.contactTerm = -1;
+    g.setRoleAndTerm(e.role, e.term, this.noContactLead());
     if (e.name === 'InitState') {
-      // A (re)started node knows no leader and has applied nothing yet.
-      g.contactTerm = -1;
+      // A (re)started node knows no leader. The runtime rebuilds its state machine from the
+      // last snapshot, so that is what it has applied; other sources do not say.
       g.lead = 0;
-      g.applied = null;
+      g.applied = this.facts.native ? g.snapshotIndex : null;
     }
-    g.setRoleAndTerm(e.role, e.term);
     g.vote = e.vote;
     g.commit = e.commit;
     g.voters = e.conf[0];
@@ -173,7 +188,14 @@ export class ReplayMachine {
       g.voters = votersAfterChange(g.voters, e.confChange);
     }
     g.syncLastIndex(e.lastIndex);
-    if (e.progress && e.msg) g.notePeerProgress(e.msg.to, e.progress.match, e.progress.next);
+    const msg = e.msg;
+    // The core's own send: what it says about the sender's log holds from this moment (the
+    // runtime's net Send of the same message may come only after the next Ready).
+    if (msg && e.name.startsWith('Send')) g.learnFromSent(msg);
+    if (e.progress && msg) g.notePeerProgress(msg.to, e.progress.match, e.progress.next);
+    if (e.name === 'ReceiveAppendEntriesResponse' && msg?.type === 'MsgAppResp') {
+      if (!msg.reject && msg.term === e.term) g.noteAck(msg.from, msg.index);
+    }
     let did = commitBefore !== null && e.commit > commitBefore ? APPLIED_COMMIT : 0;
     if (e.name === 'BecomeLeader') did |= APPLIED_ELECTION;
     return did;
@@ -184,7 +206,7 @@ export class ReplayMachine {
     const commitBefore = g.commit;
     const role = e.softState?.role ?? g.role;
     const term = e.hardState?.term ?? g.term;
-    if (role !== null && term !== null) g.setRoleAndTerm(role, term);
+    if (role !== null && term !== null) g.setRoleAndTerm(role, term, this.noContactLead());
     else if (e.softState) g.role = e.softState.role;
     if (e.hardState) {
       g.term = e.hardState.term;
@@ -259,6 +281,9 @@ export class ReplayMachine {
       case 'ClusterStarted':
         if (typeof d.tickMs === 'number') this.tickMs = d.tickMs;
         if (typeof d.speed === 'number') this.speed = d.speed;
+        this.startFaults = isObject(d.faults)
+          ? (d.faults as Record<string, readonly string[]>)
+          : {};
         return;
       case 'Paused':
         this.paused = true;
@@ -297,12 +322,20 @@ export class ReplayMachine {
         return;
       }
       case 'NodeRestarted':
-      case 'NodeAdded':
-        this.node(target).status = 'running';
+      case 'NodeAdded': {
+        const n = this.node(target);
+        n.status = 'running';
+        if (typeof d.address === 'string') n.address = d.address;
         return;
-      case 'NodeRemoved':
-        this.node(target).status = 'stopped';
+      }
+      case 'NodeRemoved': {
+        // The node leaves the group; a node left with no group stops altogether.
+        const n = this.node(target);
+        if (typeof d.group === 'number') n.groups.delete(d.group);
+        else n.groups.clear();
+        if (n.groups.size === 0) n.status = 'stopped';
         return;
+      }
       case 'Compacted': {
         const index = d.index;
         const group = typeof d.group === 'number' ? d.group : e.group;
@@ -342,6 +375,8 @@ export class ReplayMachine {
         id,
         status: n.status,
         tick: n.tick,
+        address: n.address,
+        faults: n.faults,
         groups: groups.map((g) => (n.groups.get(g) as GroupSlot).view()),
       };
     });

@@ -129,15 +129,15 @@ function nodeView(
   windowMax: number,
 ): NodeView {
   const at = `nodes.${n.id}`;
-  // The trace records neither addresses, integration faults nor the key-value store.
-  m.mark(`${at}.address`);
-  m.mark(`${at}.faults`);
+  // The trace never records the key-value store; addresses and faults only at a start.
   m.mark(`${at}.kvSize`);
+  if (n.address === null) m.mark(`${at}.address`);
+  if (n.faults === null) m.mark(`${at}.faults`);
   return {
     id: n.id,
     status: n.status,
-    address: '',
-    faults: [],
+    address: n.address ?? '',
+    faults: [...(n.faults ?? [])],
     tick: m.num(`${at}.tick`, n.tick),
     groups: n.groups.map((g) => groupView(n.id, g, m, entries, windowMax)),
     kvSize: UNKNOWN,

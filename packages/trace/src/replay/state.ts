@@ -74,6 +74,10 @@ export interface ReplayNodeState {
   status: NodeStatus;
   /** The node's logical tick at its latest event; null when the source has no ticks. */
   tick: number | null;
+  /** Where its peers reach it, from the control events that started it; null if not told. */
+  address: string | null;
+  /** Integration faults it was started with, from ClusterStarted; null if not told. */
+  faults: readonly string[] | null;
   /** Groups in ascending order. */
   groups: readonly ReplayGroupState[];
 }

@@ -86,7 +86,7 @@ export function analyzeNoLeader(ctx: Context, checks: GroupChecks): Finding[] {
       ],
       summary:
         `No node that can campaign reaches a majority of voters: the best placed, node ` +
-        `${reach.from.id}, reaches ${reach.reached.length > 0 ? reach.reached.join(', ') : 'none'} ` +
+        `${reach.from.id}, reaches ${reach.reached.join(', ') || 'none'} ` +
         `and needs ${reach.need}. ` +
         `Unreachable: ${phrases.join(', ')}.`,
     };
@@ -259,7 +259,8 @@ function electionHistory(ctx: Context, g: number, since: number, members: Member
       evidence: recentEvents(seqs),
       summary:
         `Votes split in ${splitTerms.length} term${splitTerms.length > 1 ? 's' : ''} ` +
-        `(${splitTerms.join(', ')}): several candidates campaigned at once and none won a majority.`,
+        `(${splitTerms.join(', ')}): several candidates campaigned at once and none won ` +
+        'a majority.',
       detail:
         'Randomized election timeouts normally separate candidates. Repeated split votes point ' +
         'at a randomized timeout range that is too narrow, or at nodes that time out together ' +

@@ -124,7 +124,8 @@ export function pendingConfChange(
           groupField(leader.id, g, 'applied', v.applied),
         ],
         summary:
-          `A configuration change (entry ${pending.index}${pending.summary ? `, ${pending.summary}` : ''}) ` +
+          `A configuration change (entry ${pending.index}` +
+          `${pending.summary ? `, ${pending.summary}` : ''}) ` +
           'is not applied yet; the leader refuses further configuration changes until it is.',
       });
     }

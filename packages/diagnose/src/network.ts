@@ -190,7 +190,9 @@ function observedDrops(
       from,
       to,
       blocking: true,
-      says: `the transport from ${from} to ${to} failed to deliver the last ${drops.length} messages`,
+      says:
+        `the transport from ${from} to ${to} failed to deliver the last ` +
+        `${drops.length} messages`,
       evidence,
     };
   }

@@ -126,7 +126,8 @@ export function readyStall(ctx: Context, m: Member, g: number): Finding | undefi
     const age = ctx.ageOf(id, g, (e) => appendedBeyond(e, match));
     check(
       age,
-      `as leader it never acknowledged its own entries after ${match} (log reaches ${v.log.lastIndex})`,
+      `as leader it never acknowledged its own entries after ${match} ` +
+        `(log reaches ${v.log.lastIndex})`,
       [
         groupField(id, g, `progress.${id}.match`, match),
         groupField(id, g, 'log.lastIndex', v.log.lastIndex),

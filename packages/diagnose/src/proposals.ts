@@ -50,7 +50,7 @@ export function pendingProposals(ctx: Context, g: number): ProposalHistory[] {
 }
 
 /** What a student should read for a drop reason of the core (etcd raft's reasons, by gist). */
-function explainDropReason(reason: string): string {
+export function explainDropReason(reason: string): string {
   const r = reason.toLowerCase();
   if (r.includes('leader') && (r.includes('no') || r.includes('unknown'))) {
     return 'there was no leader to take it';
@@ -97,7 +97,9 @@ export function droppedProposals(ctx: Context): Finding[] {
       nodes,
       proposals: list.map((e) => e.proposalId).slice(-64),
       evidence: recentEvents(list.map((e) => e.seq)),
-      summary: `${n} proposal${n === 1 ? ' was' : 's were'} dropped because ${explainDropReason(reason)}.`,
+      summary:
+        `${n} proposal${n === 1 ? ' was' : 's were'} dropped because ` +
+        `${explainDropReason(reason)}.`,
       detail:
         `The core's reason: "${reason}". A dropped proposal never reaches the log; the client ` +
         'must retry, usually after a leader is known again.' +

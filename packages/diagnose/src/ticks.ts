@@ -67,7 +67,8 @@ export function tickFindings(ctx: Context): Finding[] {
         evidence,
         summary:
           `Node ${r.id} ticks ${ratio} times as fast as its peers (${r.ticks} ticks in ` +
-          `${seconds} s where they count about ${expected}): two loops are probably calling tick().`,
+          `${seconds} s where they count about ${expected}): two loops are probably ` +
+          'calling tick().',
         detail:
           'Every tick() advances the election and heartbeat timers, so a node ticked twice as ' +
           'often times out twice as early: it starts needless elections as a follower and ' +

@@ -83,7 +83,7 @@ export function explainMissingVoter(
       group: g,
       nodes: [voter],
       evidence: [groupField(leader.id, g, 'confState.voters', leader.view.confState.voters)],
-      summary: `Node ${voter} is a voter in the leader's configuration, but no such node is running.`,
+      summary: `Node ${voter} is a voter of the leader's configuration, but no such node runs.`,
     };
   }
   if (node.status !== 'running') {
@@ -184,7 +184,8 @@ function progressCause(
       evidence: [...base, field('paused', pr.paused), ...recentEvents(rejections, 6)],
       summary: found
         ? `Node ${voter}'s log disagrees with the leader's: it rejected ` +
-          `${plural(rejections.length, 'append')} and the leader is probing backwards for the entries they share (next = ${pr.next}).`
+          `${plural(rejections.length, 'append')} and the leader is probing backwards for ` +
+          `the entries they share (next = ${pr.next}).`
         : `The leader is probing node ${voter}: it sends one append at a time (next = ` +
           `${pr.next}) and waits for each answer before sending more.`,
       detail:

@@ -20,6 +20,7 @@ import { REPLICATION_RESPONSE_TYPES, REPLICATION_TYPES, roundTripProblem } from 
 import {
   ackedBeforeApplied,
   droppedProposals,
+  explainDropReason,
   type ProposalHistory,
   proposalHistories,
 } from './proposals.ts';
@@ -64,7 +65,12 @@ function whyProposal(ctx: Context, id: string, opts: WhyOptions): Finding[] {
   if (done?.name === 'Dropped') {
     const dropped = droppedProposals(ctx)
       .filter((f) => f.proposals?.includes(id))
-      .map((f) => ({ ...f, proposals: [id], evidence: [ev(done.seq)] }));
+      .map((f) => ({
+        ...f,
+        proposals: [id],
+        evidence: [ev(done.seq)],
+        summary: `Proposal ${id} was dropped because ${explainDropReason(done.reason ?? '')}.`,
+      }));
     const checks = new GroupChecks(ctx, g);
     return ctx.leader(g) ? dropped : [...dropped, ...analyzeNoLeader(ctx, checks)];
   }
@@ -81,7 +87,9 @@ function whyProposal(ctx: Context, id: string, opts: WhyOptions): Finding[] {
           proposals: [id],
           ...(h.index !== undefined ? { entries: [h.index] } : {}),
           evidence: [ev(done.seq)],
-          summary: `Proposal ${id} was answered successfully${h.index !== undefined ? ` (entry ${h.index})` : ''}.`,
+          summary:
+            `Proposal ${id} was answered successfully` +
+            `${h.index !== undefined ? ` (entry ${h.index})` : ''}.`,
         },
       ];
     }
@@ -188,7 +196,9 @@ function whyIndex(
         nodes: [leader.id],
         entries: [index],
         evidence: [groupField(leader.id, g, 'log.lastIndex', leader.view.log.lastIndex)],
-        summary: `The leader's log ends at ${leader.view.log.lastIndex}; entry ${index} is not in it yet.`,
+        summary:
+          `The leader's log ends at ${leader.view.log.lastIndex}; entry ${index} is not in ` +
+          'it yet.',
       });
     }
     return withProposals(out, proposals);

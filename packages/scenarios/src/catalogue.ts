@@ -9,9 +9,26 @@ import type { Audience, Scenario, ScenarioCategory } from './model.ts';
 import { resolveNarration } from './narration.ts';
 import { SCENARIO_NET_LATENCY_MS, SCENARIO_TICK_MS } from './runner.ts';
 import { leaderElection, logReplication } from './scenarios/basics.ts';
+import {
+  divergentLog,
+  leaderCrash,
+  majorityPartition,
+  minorityPartition,
+  splitVote,
+  threeWaySplit,
+} from './scenarios/failures.ts';
 
 /** Every scenario, basics first, integration faults last. */
-export const SCENARIOS: readonly Scenario[] = [leaderElection, logReplication];
+export const SCENARIOS: readonly Scenario[] = [
+  leaderElection,
+  logReplication,
+  leaderCrash,
+  minorityPartition,
+  majorityPartition,
+  threeWaySplit,
+  splitVote,
+  divergentLog,
+];
 
 const BY_ID = new Map(SCENARIOS.map((s) => [s.id, s]));
 

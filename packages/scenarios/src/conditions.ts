@@ -89,8 +89,8 @@ export const hasRole =
 
 /**
  * Why the running members are not caught up with the leader, or null when they are: the leader
- * has committed its whole log, and each member has the leader's last index and last term and
- * has committed and applied all of it.
+ * has committed its whole log, and each member has the leader's last index and last term, has
+ * committed and applied all of it, and is known by the leader to have it.
  */
 export function notCaughtUp(v: StepView): string | null {
   const leader = v.stableLeader();
@@ -108,6 +108,11 @@ export function notCaughtUp(v: StepView): string | null {
     }
     if (view.commit !== lv.commit || view.applied !== lv.commit) {
       return `node ${id} has committed ${view.commit} and applied ${view.applied} of ${lv.commit}`;
+    }
+    // The leader must know it too, or it is still repairing the follower's progress.
+    const match = lv.progress?.[String(id)]?.match;
+    if (match !== undefined && match < lv.log.lastIndex) {
+      return `the leader records match ${match} for node ${id}`;
     }
   }
   return null;

@@ -318,7 +318,7 @@ export class ScenarioRunner {
       index,
       title: step.title,
       narration: resolveNarration(step.narration, this.run.names),
-      until: step.until.description,
+      until: resolveNarration(step.until.description, this.run.names),
       untilMet,
       startedAtMs,
       endedAtMs: c.scheduler.now(),

@@ -4,7 +4,7 @@
  */
 
 import type { TraceEvent } from '@raftlens/trace';
-import { all, caughtUp, stableLeader } from './conditions.ts';
+import { all, caughtUp, settled, stableLeader } from './conditions.ts';
 import type { ScenarioContext } from './context.ts';
 import type { ScenarioStep, StepExpect } from './model.ts';
 import type { StepView } from './view.ts';
@@ -65,4 +65,24 @@ export function maxTerm(view: StepView): number {
     for (const g of n.groups) if (g.group === 1 && g.term > t) t = g.term;
   }
   return t;
+}
+
+/**
+ * A client retries a write that failed because its entry was overwritten. The retry commits,
+ * and with it the diagnosis files the earlier drop under history.
+ */
+export function retryWrite(label: string, key: string, value: string): ScenarioStep {
+  return {
+    title: 'The client retries',
+    narration:
+      'A failed write was never applied anywhere, so the client can safely send it again. ' +
+      'This time it reaches the real leader and commits.',
+    act: (ctx) => ctx.write(label, key, value),
+    until: {
+      description: 'the write is answered and on every node',
+      test: all(settled(label), caughtUp),
+      withinMs: 2_000,
+    },
+    expect: { ops: { [label]: 'ok' }, caughtUp: true, healthy: true },
+  };
 }

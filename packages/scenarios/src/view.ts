@@ -79,6 +79,11 @@ export class StepView {
     return this.run.resolve(ref);
   }
 
+  /** The names steps have given to nodes so far. */
+  get names(): ReadonlyMap<string, number> {
+    return this.run.names;
+  }
+
   /** Whether a step has given this name. */
   named(name: string): boolean {
     return this.run.names.has(name);

@@ -9,12 +9,10 @@ import type { ConfState, NodeId, StateType } from '@raftlens/raft';
 import type {
   ClusterSnapshot,
   ControlEvent,
-  DropReason,
   HeldMessageView,
   LinkRule,
   TraceEvent,
   TraceHeader,
-  UnsequencedEvent,
 } from '@raftlens/trace';
 import { TRACE_FORMAT, TRACE_VERSION } from '@raftlens/trace';
 import {
@@ -32,6 +30,7 @@ import { NetworkShaper, type ShaperEvent } from './net/shaper.ts';
 import type { AppliedConfChange } from './node/group.ts';
 import { type RuntimeLogger, silentLogger } from './node/logger.ts';
 import { type NodeHost, NodeRuntime } from './node/runtime.ts';
+import type { ClusterDeps, ClusterExtras, SimulatedClock } from './options.ts';
 import { faultsOf } from './options.ts';
 import { ClientRequests } from './requests.ts';
 import type { StorageFactory } from './storage/open.ts';
@@ -40,38 +39,13 @@ import { startPacer } from './time/pacer.ts';
 import { SeededRandom } from './time/random.ts';
 import { RealScheduler, type Scheduler, VirtualScheduler } from './time/scheduler.ts';
 import { Waiters } from './time/waiters.ts';
+import { netEventOf } from './trace/net-event.ts';
 import { type TraceListener, TraceRecorder } from './trace/recorder.ts';
-import { summarizeMessage } from './trace/summary.ts';
 import type { NodeTransport } from './transport/types.ts';
 import { createWsTransport } from './transport/ws.ts';
 
 /** Events kept for late subscribers and tests. */
 const RETAINED_EVENTS = 50_000;
-
-/** Options beyond `ClusterOptions` that only a process-local caller can give. */
-export interface ClusterDeps {
-  /** A pino-compatible logger; lines are bound to the cluster, node and group. */
-  logger?: RuntimeLogger;
-  /** Overrides where storage comes from (tests). */
-  storageFactory?: StorageFactory;
-}
-
-/** How a simulated cluster's virtual clock moves. */
-export type SimulatedClock = 'paced' | 'manual';
-
-export interface ClusterExtras {
-  /**
-   * Simulated mode only: 'paced' (default) runs virtual time along with the wall clock times
-   * the speed; 'manual' runs it only when `advance` is called, for exact replays in tests.
-   */
-  clock?: SimulatedClock;
-  /** Simulated mode only: one-way latency of every link, in model ms (default 1). */
-  netLatencyMs?: number;
-  /** Default deadline of client requests, in model ms. */
-  requestTimeoutMs?: number;
-  /** Interface live nodes listen on (default 127.0.0.1). */
-  host?: string;
-}
 
 /** The implementation of `Cluster`, with a few extras for tests and tools. */
 export class RaftCluster implements Cluster {
@@ -567,21 +541,8 @@ export class RaftCluster implements Cluster {
   }
 
   private recordNet(e: ShaperEvent): void {
-    const sender = this.nodes.get(e.from);
-    const event: UnsequencedEvent = {
-      kind: 'net',
-      name: e.name,
-      wallMs: this.scheduler.wallMs(),
-      node: e.from,
-      group: e.env.group,
-      tick: sender?.ticks() ?? 0,
-      msgId: e.env.msgId,
-      msg: summarizeMessage(e.env.msg),
-    };
-    if (e.delayMs !== undefined) event.delayMs = e.delayMs;
-    if (e.reason !== undefined) event.reason = e.reason as DropReason;
-    if (e.copyId !== undefined) event.copyId = e.copyId;
-    this.recorder.emit(event);
+    const tick = this.nodes.get(e.from)?.ticks() ?? 0;
+    this.recorder.emit(netEventOf(e, this.scheduler.wallMs(), tick));
   }
 
   private emitControl(

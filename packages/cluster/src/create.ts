@@ -3,8 +3,13 @@
  */
 
 import type { ClusterOptions } from './api.ts';
-import { type ClusterDeps, type ClusterExtras, RaftCluster } from './cluster.ts';
-import { type ClusterInput, resolveClusterOptions } from './options.ts';
+import { RaftCluster } from './cluster.ts';
+import {
+  type ClusterDeps,
+  type ClusterExtras,
+  type ClusterInput,
+  resolveClusterOptions,
+} from './options.ts';
 import {
   durableStorageFactory,
   memoryStorageFactory,

@@ -6,14 +6,16 @@
  */
 
 export * from './api.ts';
-export {
-  type ClusterDeps,
-  type ClusterExtras,
-  RaftCluster,
-  type SimulatedClock,
-} from './cluster.ts';
+export { RaftCluster } from './cluster.ts';
 export { type CreateClusterInput, createCluster } from './create.ts';
 export { decodeCommand, encodeCommand, type KvCommand } from './kv/command.ts';
 export { type RuntimeLogger, silentLogger } from './node/logger.ts';
-export { type ClusterInput, defaultClusterOptions, defaultCoreOptions } from './options.ts';
+export {
+  type ClusterDeps,
+  type ClusterExtras,
+  type ClusterInput,
+  defaultClusterOptions,
+  defaultCoreOptions,
+  type SimulatedClock,
+} from './options.ts';
 export { KEY_BYTES_MAX, VALUE_BYTES_MAX } from './requests.ts';

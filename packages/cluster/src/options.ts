@@ -9,6 +9,8 @@ import {
   INTEGRATION_FAULTS,
   type IntegrationFault,
 } from './api.ts';
+import type { RuntimeLogger } from './node/logger.ts';
+import type { StorageFactory } from './storage/open.ts';
 
 export const SIZE_MAX = 15;
 export const GROUPS_MAX = 16;
@@ -35,6 +37,31 @@ export const defaultClusterOptions: Omit<ClusterOptions, 'name'> = {
   core: defaultCoreOptions,
   faults: {},
 };
+
+/** Options beyond `ClusterOptions` that only a process-local caller can give. */
+export interface ClusterDeps {
+  /** A pino-compatible logger; lines are bound to the cluster, node and group. */
+  logger?: RuntimeLogger;
+  /** Overrides where storage comes from (tests). */
+  storageFactory?: StorageFactory;
+}
+
+/** How a simulated cluster's virtual clock moves. */
+export type SimulatedClock = 'paced' | 'manual';
+
+export interface ClusterExtras {
+  /**
+   * Simulated mode only: 'paced' (default) runs virtual time along with the wall clock times
+   * the speed; 'manual' runs it only when `advance` is called, for exact replays in tests.
+   */
+  clock?: SimulatedClock;
+  /** Simulated mode only: one-way latency of every link, in model ms (default 1). */
+  netLatencyMs?: number;
+  /** Default deadline of client requests, in model ms. */
+  requestTimeoutMs?: number;
+  /** Interface live nodes listen on (default 127.0.0.1). */
+  host?: string;
+}
 
 /** What `createCluster` accepts: any option may be left out but the name; `core` in part. */
 export type ClusterInput = Partial<Omit<ClusterOptions, 'core'>> & {

@@ -11,6 +11,7 @@ import {
   decodeConfChangeV2,
   type Entry,
   type LogIndex,
+  type ProgressPlain,
 } from '@raftlens/raft';
 import type { ConfStateView, GroupView, LogWindowView, ProgressView } from '@raftlens/trace';
 import { describeCommand } from '../kv/command.ts';
@@ -126,25 +127,30 @@ export function groupView(g: GroupRuntime, summaries: EntrySummaries): GroupView
     randomizedElectionTimeoutTicks: r.randomizedElectionTimeout,
     promotable: r.promotable(),
   };
-  if (st.softState.raftState === 'StateLeader') {
-    const progress: Record<string, ProgressView> = {};
-    for (const [id, pr] of Object.entries(st.progress)) {
-      progress[id] = {
-        match: pr.match,
-        next: pr.next,
-        state: pr.state,
-        paused: pr.paused,
-        inflights: pr.inflightCount,
-        inflightsFull: pr.inflightFull,
-        recentActive: pr.recentActive,
-        pendingSnapshot: pr.pendingSnapshot,
-        isLearner: pr.isLearner,
-        msgAppFlowPaused: pr.msgAppFlowPaused,
-      };
-    }
-    view.progress = progress;
-  }
+  if (st.softState.raftState === 'StateLeader') view.progress = progressViews(st.progress);
   return view;
+}
+
+/** The leader's progress records as the trace shows them, keyed by node id. */
+export function progressViews(
+  progress: Record<number, ProgressPlain>,
+): Record<string, ProgressView> {
+  const out: Record<string, ProgressView> = {};
+  for (const [id, pr] of Object.entries(progress)) {
+    out[id] = {
+      match: pr.match,
+      next: pr.next,
+      state: pr.state,
+      paused: pr.paused,
+      inflights: pr.inflightCount,
+      inflightsFull: pr.inflightFull,
+      recentActive: pr.recentActive,
+      pendingSnapshot: pr.pendingSnapshot,
+      isLearner: pr.isLearner,
+      msgAppFlowPaused: pr.msgAppFlowPaused,
+    };
+  }
+  return out;
 }
 
 /** The view of a group whose node is down: only what its storage holds. */

@@ -27,7 +27,6 @@ import {
   type Message,
   type NodeId,
   type RaftError,
-  type RaftTraceEvent,
   RawNode,
   type Ready,
   type StateType,
@@ -39,10 +38,12 @@ import { KvStore } from '../kv/store.ts';
 import type { NodeStorage } from '../storage/types.ts';
 import type { SeededRandom } from '../time/random.ts';
 import type { Scheduler } from '../time/scheduler.ts';
+import { readyEventFields } from '../trace/ready-event.ts';
 import { type ConfContext, decodeConfContext, encodeConfContext } from './conf-context.ts';
+import { CoreEventRouter } from './core-events.ts';
+import { progressViews } from './group-view.ts';
 import { coreLogger, levelEnabled, type RuntimeLogger } from './logger.ts';
 import { type ProposalFields, RequestTracker } from './requests.ts';
-import { stateEventFrom } from './state-events.ts';
 
 /** Messages that vouch for state the sender must have persisted first (etcd's msgsAfterAppend). */
 const AFTER_PERSIST: ReadonlySet<string> = new Set(['MsgAppResp', 'MsgVoteResp', 'MsgPreVoteResp']);
@@ -104,7 +105,7 @@ export class GroupRuntime {
   private readyFrozen = false;
   private readyScheduled = false;
   private lastProgressJson = '';
-  private notPromotableLogged = false;
+  private readonly coreEvents: CoreEventRouter;
   private readonly log: RuntimeLogger;
   private readonly debugOn: boolean;
 
@@ -122,6 +123,13 @@ export class GroupRuntime {
       wallMs: () => host.scheduler.wallMs(),
       after: (ms, fn) => host.scheduler.after(ms, fn),
       emitProposal: (fate, fields) => this.emitProposal(fate, fields),
+    });
+
+    this.coreEvents = new CoreEventRouter({
+      log: this.log,
+      emitState: (fields) => this.host.emit({ ...fields, ...this.base() }),
+      emitProposal: (fate, fields) => this.emitProposal(fate, fields),
+      requests: this.requests,
     });
 
     // A restarting node rebuilds its state machine from the last snapshot and re-applies the
@@ -151,15 +159,16 @@ export class GroupRuntime {
       maxUncommittedEntriesSize: core.maxUncommittedEntriesSize,
       random: opts.random,
       logger: coreLogger(this.log),
-      traceSink: (e) => this.onCoreTrace(e),
+      traceSink: (e) => this.coreEvents.route(e),
     });
     const st = this.rn.basicStatus();
     this.reportedRole = st.softState.raftState;
     this.reportedLead = st.softState.lead;
   }
 
+  /** The core's current term. */
   term(): number {
-    return this.hardState.term;
+    return this.rn.raft.term;
   }
 
   /**
@@ -310,7 +319,7 @@ export class GroupRuntime {
       this.lastProgressJson = '';
       return;
     }
-    const progress = progressViews(this.rn);
+    const progress = progressViews(this.rn.status().progress);
     const json = JSON.stringify(progress);
     if (json === this.lastProgressJson) return;
     this.lastProgressJson = json;
@@ -502,86 +511,8 @@ export class GroupRuntime {
     this.hardState = hs;
   }
 
-  private onCoreTrace(e: RaftTraceEvent): void {
-    const state = stateEventFrom(e);
-    if (state !== null) {
-      this.host.emit({ ...state, ...this.base() });
-      return;
-    }
-    switch (e.name) {
-      case 'ProposalDropped':
-        this.reportDroppedAtLeader(e);
-        break;
-      case 'ConfChangeReplaced': {
-        const ctx = e.confChange ? decodeConfContext(e.confChange.context) : null;
-        const reason = String(e.reason ?? 'PendingConfChange');
-        this.log.warn({ reason }, 'conf change replaced by an empty entry');
-        if (ctx !== null) {
-          this.requests.failById(
-            ctx.id,
-            'ConfChangeRejected',
-            `conf change refused (${reason})`,
-            reason,
-          );
-        }
-        break;
-      }
-      case 'NotPromotable':
-        if (!this.notPromotableLogged) {
-          this.notPromotableLogged = true;
-          this.log.warn({ reason: e.reason }, 'cannot campaign');
-        }
-        break;
-      default:
-        break;
-    }
-  }
-
-  /**
-   * A proposal died here. Our own requests report that themselves; one forwarded from another
-   * node is traced here, because its proposer will only see a timeout.
-   */
-  private reportDroppedAtLeader(e: RaftTraceEvent): void {
-    for (const entry of e.msg?.entries ?? []) {
-      if (entry.type !== 'EntryNormal') continue;
-      const cmd = decodeCommand(entry.data);
-      if (cmd === null || typeof cmd === 'string' || this.requests.has(cmd.id)) continue;
-      this.emitProposal('Dropped', {
-        proposalId: cmd.id,
-        op: 'put',
-        key: cmd.key,
-        reason: String(e.reason ?? 'ProposalDropped'),
-      });
-    }
-  }
-
   private emitReady(rd: Ready): void {
-    const first = rd.entries[0];
-    const last = rd.entries[rd.entries.length - 1];
-    const cFirst = rd.committedEntries[0];
-    const cLast = rd.committedEntries[rd.committedEntries.length - 1];
-    const event: UnsequencedEvent = {
-      kind: 'ready',
-      name: 'Ready',
-      ...this.base(),
-      mustSync: rd.mustSync,
-      entries: first && last ? [first.index, last.index] : null,
-      committed: cFirst && cLast ? [cFirst.index, cLast.index] : null,
-      messages: rd.messages.length,
-      readStates: rd.readStates.length,
-    };
-    if (rd.softState) event.softState = { lead: rd.softState.lead, role: rd.softState.raftState };
-    if (rd.hardState) {
-      event.hardState = {
-        term: rd.hardState.term,
-        vote: rd.hardState.vote,
-        commit: rd.hardState.commit,
-      };
-    }
-    if (rd.snapshot) {
-      event.snapshot = { index: rd.snapshot.metadata.index, term: rd.snapshot.metadata.term };
-    }
-    this.host.emit(event);
+    this.host.emit({ ...readyEventFields(rd), ...this.base() });
   }
 
   private emitProposal(fate: ProposalFate, fields: ProposalFields): void {
@@ -600,24 +531,4 @@ export class GroupRuntime {
 
 interface RaftStorageErrorLike {
   message: string;
-}
-
-function progressViews(rn: RawNode): Record<string, import('@raftlens/trace').ProgressView> {
-  const out: Record<string, import('@raftlens/trace').ProgressView> = {};
-  const st = rn.status();
-  for (const [id, pr] of Object.entries(st.progress ?? {})) {
-    out[id] = {
-      match: pr.match,
-      next: pr.next,
-      state: pr.state,
-      paused: pr.paused,
-      inflights: pr.inflightCount,
-      inflightsFull: pr.inflightFull,
-      recentActive: pr.recentActive,
-      pendingSnapshot: pr.pendingSnapshot,
-      isLearner: pr.isLearner,
-      msgAppFlowPaused: pr.msgAppFlowPaused,
-    };
-  }
-  return out;
 }

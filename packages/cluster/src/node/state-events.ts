@@ -31,7 +31,7 @@ const STATE_EVENT_NAMES: ReadonlySet<string> = new Set<StateEventName>([
   'ChangeConf',
 ]);
 
-type StateFields = Omit<StateEvent, 'seq' | 'wallMs' | 'node' | 'group' | 'tick'>;
+export type StateFields = Omit<StateEvent, 'seq' | 'wallMs' | 'node' | 'group' | 'tick'>;
 
 /** The state event for a core event, or null for the core's own extra events. */
 export function stateEventFrom(e: RaftTraceEvent): StateFields | null {

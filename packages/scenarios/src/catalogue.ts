@@ -10,6 +10,12 @@ import { resolveNarration } from './narration.ts';
 import { SCENARIO_NET_LATENCY_MS, SCENARIO_TICK_MS } from './runner.ts';
 import { leaderElection, logReplication } from './scenarios/basics.ts';
 import {
+  checkQuorum,
+  rejoinWithoutPreVote,
+  rejoinWithPreVote,
+  staleLeader,
+} from './scenarios/elections.ts';
+import {
   divergentLog,
   leaderCrash,
   majorityPartition,
@@ -26,8 +32,12 @@ export const SCENARIOS: readonly Scenario[] = [
   minorityPartition,
   majorityPartition,
   threeWaySplit,
-  splitVote,
   divergentLog,
+  splitVote,
+  rejoinWithoutPreVote,
+  rejoinWithPreVote,
+  checkQuorum,
+  staleLeader,
 ];
 
 const BY_ID = new Map(SCENARIOS.map((s) => [s.id, s]));

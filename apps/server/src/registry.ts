@@ -9,8 +9,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { ApiError } from './errors.ts';
 
 /**
- * Starts a cluster; the runtime's `createCluster`, or a test double. `log` is bound to the
- * cluster's name, for the runtime to bind further to each node.
+ * Starts a cluster; the runtime's `createCluster`, or a test double. `log` is the server's
+ * logger; the runtime binds the cluster's name and each node's id to it.
  */
 export type ClusterFactory = (
   options: ClusterOptions,
@@ -70,7 +70,7 @@ export class ClusterRegistry {
     }
     this.busy.add(name);
     try {
-      const cluster = await this.factory(options, this.log.child({ cluster: name }));
+      const cluster = await this.factory(options, this.log);
       if (this.closed) {
         await cluster.close();
         throw new ApiError('ShuttingDown', 'the server is shutting down');

@@ -23,6 +23,8 @@ import {
   splitVote,
   threeWaySplit,
 } from './scenarios/failures.ts';
+import { jointConsensus, leaderTransfer, snapshotCatchUp } from './scenarios/membership.ts';
+import { readIndex } from './scenarios/reads.ts';
 
 /** Every scenario, basics first, integration faults last. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -38,6 +40,10 @@ export const SCENARIOS: readonly Scenario[] = [
   rejoinWithPreVote,
   checkQuorum,
   staleLeader,
+  leaderTransfer,
+  readIndex,
+  jointConsensus,
+  snapshotCatchUp,
 ];
 
 const BY_ID = new Map(SCENARIOS.map((s) => [s.id, s]));

@@ -44,8 +44,8 @@ import { type TraceListener, TraceRecorder } from './trace/recorder.ts';
 import type { NodeTransport } from './transport/types.ts';
 import { createWsTransport } from './transport/ws.ts';
 
-/** Events kept for late subscribers and tests. */
-const RETAINED_EVENTS = 50_000;
+/** Events kept for late subscribers and tests, by default. */
+const RETAINED_EVENTS = 20_000;
 
 /** The implementation of `Cluster`, with a few extras for tests and tools. */
 export class RaftCluster implements Cluster {
@@ -92,7 +92,7 @@ export class RaftCluster implements Cluster {
     const onError = (err: unknown) => this.internalError(err);
     this.scheduler =
       options.mode === 'simulated' ? new VirtualScheduler(onError) : new RealScheduler(1, onError);
-    this.recorder = new TraceRecorder(RETAINED_EVENTS, onError);
+    this.recorder = new TraceRecorder(extras.retainedEvents ?? RETAINED_EVENTS, onError);
     this.waiters = new Waiters(this.scheduler, options.tickMs);
     this.rng = new SeededRandom(options.seed);
     this.network =
@@ -397,7 +397,7 @@ export class RaftCluster implements Cluster {
     this.pacer?.stop();
     for (const node of this.nodes.values()) await node.crash('stopped');
     this.scheduler.close();
-    this.waiters.clear();
+    this.waiters.abortAll(new ClusterError('ClusterClosed', `cluster ${this.name} is closed`));
   }
 
   /** Throws the right `ClusterError` unless `node` is running and hosts `group`. */

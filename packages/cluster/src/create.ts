@@ -24,7 +24,16 @@ export type CreateClusterInput = ClusterInput & ClusterExtras & ClusterDeps;
  * heartbeatTick 1, PreVote and CheckQuorum on). Rejects with `InvalidRequest` for bad options.
  */
 export async function createCluster(input: CreateClusterInput): Promise<RaftCluster> {
-  const { logger, storageFactory, clock, netLatencyMs, requestTimeoutMs, host, ...rest } = input;
+  const {
+    logger,
+    storageFactory,
+    clock,
+    netLatencyMs,
+    requestTimeoutMs,
+    host,
+    retainedEvents,
+    ...rest
+  } = input;
   const options = resolveClusterOptions(rest);
   const factory = storageFactory ?? defaultStorageFactory(options);
   const extras: ClusterExtras = {};
@@ -32,6 +41,7 @@ export async function createCluster(input: CreateClusterInput): Promise<RaftClus
   if (netLatencyMs !== undefined) extras.netLatencyMs = netLatencyMs;
   if (requestTimeoutMs !== undefined) extras.requestTimeoutMs = requestTimeoutMs;
   if (host !== undefined) extras.host = host;
+  if (retainedEvents !== undefined) extras.retainedEvents = retainedEvents;
   const deps: ClusterDeps = {};
   if (logger !== undefined) deps.logger = logger;
   const cluster = new RaftCluster(options, extras, deps, factory);

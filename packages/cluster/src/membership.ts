@@ -44,6 +44,7 @@ export class Membership {
       [group, cluster.storageFactory.create(id, group, cluster.foundingConf)],
     ]);
     const node = this.c.newNode(id, new Set(), storages);
+    node.joining = true;
     cluster.nodes.set(id, node);
     await node.start();
     this.c.emitControl('NodeAdded', id, { group, learner, address: node.address });

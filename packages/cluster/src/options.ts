@@ -61,6 +61,8 @@ export interface ClusterExtras {
   requestTimeoutMs?: number;
   /** Interface live nodes listen on (default 127.0.0.1). */
   host?: string;
+  /** Trace events kept in memory for `events()` and late subscribers (default 20,000). */
+  retainedEvents?: number;
 }
 
 /** What `createCluster` accepts: any option may be left out but the name; `core` in part. */

@@ -154,3 +154,26 @@ describe('a live cluster over WebSockets', () => {
     });
   });
 });
+
+describe('a live cluster with several groups', () => {
+  it('runs every group over one transport per node, each with its own leader and data', async () => {
+    const c = await liveCluster({ size: 3, groups: 3 });
+    cluster = c;
+
+    await waitUntil(() => [1, 2, 3].every((g) => c.leaderOf(g) !== null), 'a leader per group');
+    await c.put('k', 'one', { group: 1 });
+    await c.put('k', 'two', { group: 2 });
+
+    const read1 = await c.get('k', { group: 1 });
+    const read2 = await c.get('k', { group: 2 });
+    const read3 = await c.get('k', { group: 3 });
+    expect([read1.value, read2.value, read3.value]).toEqual(['one', 'two', null]);
+    const groupsSeen = new Set(
+      c.events().flatMap((e) => (e.kind === 'net' && e.name === 'Deliver' ? [e.group] : [])),
+    );
+    expect(groupsSeen).toEqual(new Set([1, 2, 3]));
+    const addresses = new Set(c.snapshot().nodes.map((n) => n.address));
+    expect(addresses.size).toBe(3);
+    expect(c.snapshot().nodes.every((n) => n.groups.length === 3)).toBe(true);
+  });
+});

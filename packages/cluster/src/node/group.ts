@@ -81,6 +81,8 @@ export interface GroupHost {
 
 export interface GroupOptions {
   group: number;
+  /** The node is being added to the group (not a founding member). */
+  joining: boolean;
   core: CoreOptions;
   storage: NodeStorage;
   random: SeededRandom;
@@ -161,6 +163,13 @@ export class GroupRuntime {
       logger: coreLogger(this.log),
       traceSink: (e) => this.coreEvents.route(e),
     });
+    if (!this.rn.raft.promotable()) {
+      // A node joining a group waits to apply its own addition; a founding member that cannot
+      // campaign was started wrong (no ConfState, or one without itself).
+      const reason = whyNotPromotable(this.rn);
+      if (opts.joining) this.log.info({ reason }, 'cannot campaign until added');
+      else this.log.warn({ reason }, 'cannot campaign');
+    }
     const st = this.rn.basicStatus();
     this.reportedRole = st.softState.raftState;
     this.reportedLead = st.softState.lead;
@@ -531,4 +540,16 @@ export class GroupRuntime {
 
 interface RaftStorageErrorLike {
   message: string;
+}
+
+/** Why a node cannot campaign, in words (the core tells only when asked to campaign). */
+function whyNotPromotable(rn: RawNode): string {
+  const r = rn.raft;
+  const pr = r.trk.progress.get(r.id);
+  if (pr === undefined) {
+    return r.trk.voterNodes().length === 0
+      ? 'no configuration: its storage holds no ConfState with voters'
+      : `not a voter of its configuration (voters ${r.trk.voterNodes().join(', ')})`;
+  }
+  return pr.isLearner ? 'a learner' : 'applying a snapshot';
 }

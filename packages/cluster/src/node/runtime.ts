@@ -68,6 +68,8 @@ export type InboxItem =
 
 export class NodeRuntime {
   status: NodeStatus = 'stopped';
+  /** Set for a node started to be added to a group, which cannot campaign until it is. */
+  joining = false;
   address = 'in-process';
   private transport: NodeTransport | null = null;
   private readonly groups = new Map<number, GroupRuntime>();
@@ -347,7 +349,12 @@ export class NodeRuntime {
         tickCount: () => this.tickCount,
         isPaused: () => this.host.isPaused(),
         emit: (e) => this.host.emit(e),
-        send: (group, msg) => this.host.shaper.send(this.id, group, msg),
+        send: (group, msg) => {
+          const msgId = this.host.shaper.send(this.id, group, msg);
+          if (this.debugOn) {
+            this.log.debug({ msgId, type: msg.type, to: msg.to, group, term: msg.term }, 'send');
+          }
+        },
         dropAtSource: (group, msg, reason) =>
           this.host.shaper.dropAtSource(this.id, group, msg, reason),
         onConfChange: (group, change) => this.host.onConfChange(this.id, group, change),
@@ -356,6 +363,7 @@ export class NodeRuntime {
       },
       {
         group: g,
+        joining: this.joining,
         core: this.host.core,
         storage,
         random: this.host.random(this.id, g, this.incarnation),

@@ -8,6 +8,7 @@ import type { Scheduler, TimerHandle } from './scheduler.ts';
  */
 export class Waiters {
   private readonly checks = new Set<() => void>();
+  private readonly aborts = new Set<(err: ClusterError) => void>();
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -23,6 +24,11 @@ export class Waiters {
         poll.cancel();
         deadline.cancel();
         this.checks.delete(check);
+        this.aborts.delete(abort);
+      };
+      const abort = (err: ClusterError) => {
+        finish();
+        reject(err);
       };
       const check = () => {
         if (pred()) {
@@ -42,6 +48,7 @@ export class Waiters {
         reject(new ClusterError('Timeout', `${what}: no result within ${timeoutMs} ms`));
       });
       this.checks.add(check);
+      this.aborts.add(abort);
     });
   }
 
@@ -50,8 +57,8 @@ export class Waiters {
     for (const check of [...this.checks]) check();
   }
 
-  /** Abandons every wait: their timers are cancelled with the scheduler. */
-  clear(): void {
-    this.checks.clear();
+  /** Fails every pending wait with `err` (the cluster closed). */
+  abortAll(err: ClusterError): void {
+    for (const abort of [...this.aborts]) abort(err);
   }
 }

@@ -237,6 +237,7 @@ export class GroupSlot {
   notePeerProgress(peer: number, match: number, next: number): void {
     if (this.role !== 'StateLeader') return;
     const prior = this.progress?.[peer];
+    if (prior !== undefined && prior.match === match && prior.next === next) return;
     this.progress = { ...this.progress, [peer]: { ...prior, match, next } };
   }
 

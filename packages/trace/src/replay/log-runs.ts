@@ -28,6 +28,25 @@ export function termAt(runs: readonly TermRun[], index: number): number | null |
   return undefined;
 }
 
+/** True when every entry of `lo..hi` is in the runs with term `term`. */
+export function hasTerm(
+  runs: readonly TermRun[],
+  lo: number,
+  hi: number,
+  term: number | null,
+): boolean {
+  let a = 0;
+  let b = runs.length - 1;
+  while (a <= b) {
+    const mid = (a + b) >> 1;
+    const r = runs[mid] as TermRun;
+    if (lo < r.first) b = mid - 1;
+    else if (lo > r.last) a = mid + 1;
+    else return r.term === term && hi <= r.last;
+  }
+  return false;
+}
+
 /** Keeps the entries at or below `last`. */
 export function truncateAfter(runs: readonly TermRun[], last: number): readonly TermRun[] {
   const n = runs.length;
@@ -68,30 +87,40 @@ export function writeRun(
   if (tail !== undefined && lo > tail.last + 1) {
     throw new Error(`log runs: write at ${lo} leaves a hole after ${tail.last}`);
   }
+  if (hasTerm(runs, lo, hi, term)) return runs;
+  // The common case, an append of the last run's term: one run changes.
+  if (tail !== undefined && lo === tail.last + 1 && tail.term === term) {
+    const out = runs.slice();
+    out[out.length - 1] = { first: tail.first, last: hi, term };
+    return out;
+  }
   const out: TermRun[] = [];
-  const push = (r: TermRun): void => {
-    const prev = out[out.length - 1];
-    if (prev !== undefined && prev.term === r.term && prev.last + 1 === r.first) {
-      out[out.length - 1] = { first: prev.first, last: r.last, term: r.term };
-    } else {
-      out.push(r);
-    }
-  };
   let placed = false;
   for (const r of runs) {
     if (r.last < lo) {
-      push(r);
+      pushMerged(out, r);
       continue;
     }
-    if (r.first < lo) push({ first: r.first, last: lo - 1, term: r.term });
+    if (r.first < lo) pushMerged(out, { first: r.first, last: lo - 1, term: r.term });
     if (!placed) {
-      push({ first: lo, last: hi, term });
+      pushMerged(out, { first: lo, last: hi, term });
       placed = true;
     }
-    if (r.last > hi) push({ first: Math.max(r.first, hi + 1), last: r.last, term: r.term });
+    if (r.last > hi)
+      pushMerged(out, { first: Math.max(r.first, hi + 1), last: r.last, term: r.term });
   }
-  if (!placed) push({ first: lo, last: hi, term });
+  if (!placed) pushMerged(out, { first: lo, last: hi, term });
   return out;
+}
+
+/** Appends a run, merging it into the previous one when they touch and share a term. */
+function pushMerged(out: TermRun[], r: TermRun): void {
+  const prev = out[out.length - 1];
+  if (prev !== undefined && prev.term === r.term && prev.last + 1 === r.first) {
+    out[out.length - 1] = { first: prev.first, last: r.last, term: r.term };
+  } else {
+    out.push(r);
+  }
 }
 
 /**

@@ -115,15 +115,16 @@ export class Navigator {
 /** The nodes an event concerns: where it happened, a message's ends, a control's target. */
 export function nodesConcerned(e: TraceEvent): number[] {
   const out: number[] = [];
-  const add = (n: number): void => {
-    if (n !== 0 && !out.includes(n)) out.push(n);
-  };
-  add(e.node);
+  addNode(out, e.node);
   if (e.kind === 'net') {
-    add(e.msg.from);
-    add(e.msg.to);
+    addNode(out, e.msg.from);
+    addNode(out, e.msg.to);
   } else if (e.kind === 'control' && typeof e.detail.node === 'number') {
-    add(e.detail.node);
+    addNode(out, e.detail.node);
   }
   return out;
+}
+
+function addNode(out: number[], n: number): void {
+  if (n !== 0 && !out.includes(n)) out.push(n);
 }

@@ -23,6 +23,15 @@ import {
   splitVote,
   threeWaySplit,
 } from './scenarios/failures.ts';
+import {
+  ackOnAppend,
+  doubleTick,
+  dropPersistedMessages,
+  neverAdvance,
+  neverReportSnapshot,
+  noInitialConf,
+  votersExcludeSelf,
+} from './scenarios/faults.ts';
 import { jointConsensus, leaderTransfer, snapshotCatchUp } from './scenarios/membership.ts';
 import { readIndex } from './scenarios/reads.ts';
 
@@ -44,6 +53,13 @@ export const SCENARIOS: readonly Scenario[] = [
   readIndex,
   jointConsensus,
   snapshotCatchUp,
+  neverAdvance,
+  noInitialConf,
+  votersExcludeSelf,
+  doubleTick,
+  dropPersistedMessages,
+  neverReportSnapshot,
+  ackOnAppend,
 ];
 
 const BY_ID = new Map(SCENARIOS.map((s) => [s.id, s]));

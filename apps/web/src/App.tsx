@@ -27,18 +27,23 @@ export function App() {
       <Header />
       <Notices />
       <main className="layout">
-        <section className="stage" aria-label="Cluster">
-          <StageSummary />
-          <ClusterView />
-          <Inspector />
-          <Caption />
-          <Legend />
-        </section>
-        <SidePanel />
-        <section className="log-section" aria-labelledby="log-h">
-          <h2 id="log-h">Logs</h2>
-          <LogView />
-        </section>
+        {/* The side panel is sticky within this row only, never over the diagram below. */}
+        <div className="top-row">
+          <div className="main-col">
+            <section className="stage" aria-label="Cluster">
+              <StageSummary />
+              <Caption />
+              <ClusterView />
+              <Inspector />
+              <Legend />
+            </section>
+            <section className="log-section" aria-labelledby="log-h">
+              <h2 id="log-h">Logs</h2>
+              <LogView />
+            </section>
+          </div>
+          <SidePanel />
+        </div>
         <section className="time-section" aria-labelledby="time-h">
           <h2 id="time-h">Messages over time</h2>
           <SpaceTime />

@@ -103,3 +103,38 @@ describe('confOutliers', () => {
     expect([...outliers]).toEqual([3]);
   });
 });
+
+describe('computeCommit, the next entry', () => {
+  it('says who has the entry after commit and how many it needs', () => {
+    const g = group({
+      role: 'StateLeader',
+      term: 3,
+      commit: 4,
+      log: {
+        firstIndex: 1,
+        lastIndex: 6,
+        snapshotIndex: 0,
+        snapshotTerm: 0,
+        entries: entries(1, [1, 1, 2, 2, 3, 3]),
+      },
+      confState: {
+        voters: [1, 2, 3, 4, 5],
+        votersOutgoing: [],
+        learners: [],
+        learnersNext: [],
+        autoLeave: false,
+      },
+      progress: {
+        '1': progress(6),
+        '2': progress(4),
+        '3': progress(5),
+        '4': progress(4),
+        '5': progress(4),
+      },
+    });
+
+    const c = computeCommit(g);
+
+    expect(c?.next).toEqual({ index: 5, have: [1, 3], need: 3 });
+  });
+});

@@ -12,7 +12,7 @@ describe('describeEvent', () => {
     [net('Hold', 'a', msg('MsgApp', 1, 3), 0), 'n1 → n3 MsgApp held'],
     [
       net('Drop', 'b', msg('MsgVote', 2, 5), 0, { reason: 'partition' }),
-      'n2 → n5 MsgVote dropped by the partition',
+      'n2 → n5 messages dropped by the partition',
     ],
   ])('says %# in plain words', (event, sentence) => {
     expect(describeEvent(event)?.text).toBe(sentence);

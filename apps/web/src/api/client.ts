@@ -87,7 +87,7 @@ export function createApi(cluster: string) {
     clearLinkRule: (from: number, to: number) => call<unknown>('DELETE', paths.link(c, from, to)),
     partition: (groups: number[][]) => call<unknown>('POST', paths.partition(c), { groups }),
     heal: () => call<unknown>('POST', paths.heal(c)),
-    held: () => call<HeldMessageView[]>('GET', paths.held(c)),
+    held: async () => (await call<{ held: HeldMessageView[] }>('GET', paths.held(c))).held,
     release: (msgId: string) => call<unknown>('POST', paths.heldRelease(c, msgId)),
     drop: (msgId: string) => call<unknown>('POST', paths.heldDrop(c, msgId)),
     crash: (id: number) => call<unknown>('POST', paths.crash(c, id)),

@@ -28,6 +28,8 @@ export interface CommitComputation {
   /** The quorum index is past commit but its entry is from an older term. */
   heldBackByTerm: boolean;
   commit: number;
+  /** The entry after commit, when the leader has one: who has it and how many it needs. */
+  next: { index: number; have: number[]; need: number } | null;
 }
 
 /** Computes one majority: the value at position floor(n/2) of the match indexes sorted down. */
@@ -56,7 +58,24 @@ export function computeCommit(g: GroupView): CommitComputation | null {
   const quorumTerm = termAt(g, quorumIndex);
   const heldBackByTerm =
     quorumIndex > g.commit && quorumTerm !== undefined && quorumTerm !== g.term;
-  return { halves, quorumIndex, quorumTerm, leaderTerm: g.term, heldBackByTerm, commit: g.commit };
+  const first = halves[0];
+  const next =
+    g.log.lastIndex > g.commit && first
+      ? {
+          index: g.commit + 1,
+          have: first.sorted.filter((v) => v.match > g.commit).map((v) => v.id),
+          need: first.quorumPos + 1,
+        }
+      : null;
+  return {
+    halves,
+    quorumIndex,
+    quorumTerm,
+    leaderTerm: g.term,
+    heldBackByTerm,
+    commit: g.commit,
+    next,
+  };
 }
 
 /** The term of the entry at `index` in a group's log window, if the window holds it. */

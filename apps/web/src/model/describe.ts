@@ -7,11 +7,13 @@
 
 import type {
   ControlEvent,
+  LinkRule,
   NetEvent,
   ProposalEvent,
   StateEvent,
   TraceEvent,
 } from '@raftlens/trace';
+import { ruleSummary } from './linkRules.ts';
 import { nodeName } from './palette.ts';
 
 export type FeedTone = 'role' | 'net' | 'client' | 'control' | 'finding' | 'commit';
@@ -122,6 +124,11 @@ function sayNet(e: NetEvent): Said | null {
     case 'Release':
       return { text: `${link(e)} released`, tone: 'net', announce: false };
     case 'Drop': {
+      // A partition drops every message across it; one line per direction says it all.
+      if (e.reason === 'partition') {
+        const pair = `${nodeName(e.msg.from)} → ${nodeName(e.msg.to)}`;
+        return { text: `${pair} messages dropped by the partition`, tone: 'net', announce: false };
+      }
       const why = e.reason ? ` ${DROP_REASONS[e.reason] ?? `(${e.reason})`}` : '';
       return { text: `${link(e)} dropped${why}`, tone: 'net', announce: false };
     }
@@ -199,8 +206,10 @@ function sayControl(e: ControlEvent): Said | null {
         `speed set to ${formatSpeed(detailNumber(e, 'speed') ?? detailNumber(e, 'factor') ?? 1)}`,
         false,
       );
-    case 'LinkRuleSet':
-      return c(`link rule set on ${linkWords(e)}`);
+    case 'LinkRuleSet': {
+      const rule = e.detail.rule as LinkRule | undefined;
+      return c(`link ${linkWords(e)}: ${rule ? ruleSummary(rule) : 'rule set'}`);
+    }
     case 'LinkRuleCleared':
       return c(`link rule cleared on ${linkWords(e)}`);
     case 'PartitionSet':

@@ -6,7 +6,7 @@
 
 import type { FeedItem } from './describe.ts';
 
-const LOOKBACK = 4;
+const LOOKBACK = 8;
 
 export function appendFeed(
   feed: readonly FeedItem[],

@@ -31,35 +31,50 @@ export function ringLayout(
   width: number,
   height: number,
   partitions: readonly number[][] = [],
+  fontPx = 15,
 ): RingLayout {
   const slots = ringSlots(ids, partitions);
   const turns = slots.reduce<number>((sum, s) => sum + (s === null ? GAP_SLOTS : 1), 0) || 1;
-  // Room for the crown above a disc, three lines of text below it, and text beside it.
-  const estimateR = 46;
-  const top = estimateR + 34;
-  const bottom = estimateR + 78;
-  const side = estimateR + 56;
-  const ry = Math.max(40, (height - top - bottom) / 2);
-  const rx = Math.max(40, Math.min((width - 2 * side) / 2, ry * 1.45));
-  const center = { x: width / 2, y: top + ry };
-  // The disc shrinks as neighbours get closer: a fraction of the chord between two neighbours.
-  const mean = (rx + ry) / 2;
-  const chord = turns <= 1 ? mean : 2 * mean * Math.sin(Math.PI / turns);
-  const nodeR = Math.max(18, Math.min(estimateR, chord * 0.27, ry * 0.3));
-  const positions = new Map<number, Point>();
+  const angles = new Map<number, number>();
   let at = 0;
   for (const id of slots) {
     if (id === null) {
       at += GAP_SLOTS;
       continue;
     }
-    const angle = -Math.PI / 2 + (2 * Math.PI * at) / turns;
-    const k = ids.length === 1 ? 0 : 1;
-    positions.set(id, {
-      x: center.x + k * rx * Math.cos(angle),
-      y: center.y + k * ry * Math.sin(angle),
-    });
+    angles.set(id, -Math.PI / 2 + (2 * Math.PI * at) / turns);
     at += 1;
+  }
+  // Fit the ring's actual extent (five nodes reach less far down than up) into the box, with
+  // room for the crown above a disc, three lines of text below it and text beside it.
+  const sin = [...angles.values()].map(Math.sin);
+  const cos = [...angles.values()].map(Math.cos);
+  const ySpan = Math.max(1, Math.max(...sin) - Math.min(...sin));
+  const xSpan = Math.max(1, Math.max(...cos) - Math.min(...cos));
+  const fit = (r: number) => {
+    const top = r + 1.6 * fontPx;
+    const bottom = r + 4.8 * fontPx;
+    const side = Math.max(r, 5.6 * fontPx) + 8;
+    let ry = Math.max(30, (height - top - bottom) / ySpan);
+    const rx = Math.max(30, Math.min((width - 2 * side) / xSpan, ry * 2));
+    ry = Math.min(ry, rx);
+    // The disc shrinks as neighbours get closer: a fraction of the chord between neighbours.
+    const mean = (rx + ry) / 2;
+    const chord = turns <= 1 ? mean : 2 * mean * Math.sin(Math.PI / turns);
+    const nodeR = Math.max(18, Math.min(46, chord * 0.27, ry * 0.32));
+    return { top, side, rx, ry, nodeR };
+  };
+  // The margins depend on the disc size and the disc size on the room left: settle twice.
+  const { top, side, rx, ry, nodeR } = fit(fit(46).nodeR);
+  const single = ids.length <= 1;
+  const center = {
+    x: single ? width / 2 : side - Math.min(...cos) * rx + (width - 2 * side - xSpan * rx) / 2,
+    y: single ? height / 2 : top - Math.min(...sin) * ry,
+  };
+  const positions = new Map<number, Point>();
+  for (const [id, a] of angles) {
+    const k = single ? 0 : 1;
+    positions.set(id, { x: center.x + k * rx * Math.cos(a), y: center.y + k * ry * Math.sin(a) });
   }
   return { width, height, center, rx, ry, nodeR, positions };
 }

@@ -12,7 +12,7 @@ export interface LinkRef {
 }
 
 export type PanelName = 'log' | 'progress' | 'spacetime' | 'feed';
-export type SideTab = 'controls' | 'progress' | 'feed';
+export type SideTab = 'controls' | 'progress' | 'why' | 'feed';
 
 /** What the person is looking at and has chosen: selection, filters, display modes. */
 export interface UiSlice {
@@ -33,6 +33,8 @@ export interface UiSlice {
   pageHidden: boolean;
   /** Partition being composed: node id to group number (0 = not yet placed). */
   partitionDraft: Record<number, number>;
+  /** The log index the "why not committed?" question is about; null for the suggestion. */
+  whyIndex: number | null;
 
   setGroup(group: number): void;
   selectNode(id: number | null): void;
@@ -48,6 +50,9 @@ export interface UiSlice {
   dismiss(id: number): void;
   setPageHidden(hidden: boolean): void;
   setPartitionDraft(draft: Record<number, number>): void;
+  /** Asks "why is this entry not committed?" and shows the answer's tab. */
+  askWhy(index: number): void;
+  setWhyIndex(index: number | null): void;
 }
 
 let noticeSeq = 0;
@@ -71,6 +76,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   notices: [],
   pageHidden: false,
   partitionDraft: {},
+  whyIndex: null,
 
   setGroup: (group) => set({ group }),
   selectNode: (selectedNode) => set({ selectedNode, selectedLink: null }),
@@ -87,4 +93,6 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
   setPageHidden: (pageHidden) => set({ pageHidden }),
   setPartitionDraft: (partitionDraft) => set({ partitionDraft }),
+  askWhy: (whyIndex) => set({ whyIndex, sideTab: 'why' }),
+  setWhyIndex: (whyIndex) => set({ whyIndex }),
 });

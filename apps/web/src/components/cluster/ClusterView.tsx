@@ -25,11 +25,12 @@ export function ClusterView() {
   const items = useMemo(() => nodeGroups(snapshot, group), [snapshot, group]);
   const ids = useMemo(() => items.map((it) => it.node.id), [items]);
   const partitions = snapshot?.partitions;
+  const fontPx = useStore((s) => (s.largeType ? 20 : 15));
   const shapeKey = `${ids.join(',')}|${JSON.stringify(partitions ?? [])}`;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the key stands for ids and partitions
   const target = useMemo(
-    () => ringLayout(ids, width, height, partitions),
-    [shapeKey, width, height],
+    () => ringLayout(ids, width, height, partitions, fontPx),
+    [shapeKey, width, height, fontPx],
   );
   const layout = useTweenedLayout(target);
 

@@ -61,7 +61,8 @@ export const LinkLayer = memo(function LinkLayer({ layout, ids, snapshot }: Prop
         const pa = layout.positions.get(l.from);
         const pb = layout.positions.get(l.to);
         if (!pa || !pb) return null;
-        const at = along(lane(pa, pb, layout.nodeR, 16), 0.3);
+        // Beside the link on its own direction's side, near the sender, clear of held tokens.
+        const at = along(lane(pa, pb, layout.nodeR, 24), 0.22);
         const text = `${nodeName(l.from)}→${nodeName(l.to)}: ${ruleSummary(l.rule)}`;
         return (
           <g

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useApiAction } from '../../hooks/useApiAction.ts';
 import { nodeName, ROLE_STYLES } from '../../model/palette.ts';
 import { useStore } from '../../store/appStore.ts';
@@ -7,6 +7,8 @@ import { Card } from './Card.tsx';
 /** A node's details and the actions one can take on it. */
 export function NodeCard({ id }: { id: number }) {
   const node = useStore((s) => s.snapshot?.nodes.find((n) => n.id === id));
+  const nodes = useStore((s) => s.snapshot?.nodes);
+  const allIds = useMemo(() => (nodes ?? []).map((n) => n.id), [nodes]);
   const groupId = useStore((s) => s.group);
   const close = useStore((s) => s.selectNode);
   const { run, busy } = useApiAction();
@@ -17,6 +19,7 @@ export function NodeCard({ id }: { id: number }) {
   const leader = g?.role === 'StateLeader';
   const learner = g?.confState.learners.includes(id) ?? false;
   const name = nodeName(id);
+  const others = allIds.filter((n) => n !== id);
   const role = running && g ? ROLE_STYLES[g.role].label : node.status;
 
   return (
@@ -76,6 +79,13 @@ export function NodeCard({ id }: { id: number }) {
             Promote to voter
           </button>
         )}
+        <button
+          type="button"
+          disabled={busy || others.length === 0}
+          onClick={() => run((api) => api.partition([others, [id]]))}
+        >
+          Isolate {name}
+        </button>
         <button
           type="button"
           disabled={busy || !running}

@@ -2,6 +2,7 @@ import type { GroupView, NodeView } from '@raftlens/trace';
 import type { ScaleLinear } from 'd3';
 import { type LogCell, logCell } from '../../model/logCells.ts';
 import { CRASHED_STYLE, nodeName, ROLE_STYLES, termFill } from '../../model/palette.ts';
+import { useStore } from '../../store/appStore.ts';
 
 interface Props {
   node: NodeView;
@@ -19,6 +20,7 @@ interface Props {
 /** One node's log: the visible cells, its commit and applied points, and the leader's marks. */
 export function LogRow(props: Props) {
   const { node, g, leader, x, start, count, cellW, rowH, labelW, viewW } = props;
+  const askWhy = useStore((s) => s.askWhy);
   const down = node.status !== 'running';
   const style = down ? CRASHED_STYLE : ROLE_STYLES[g.role];
   const progress = leader && leader !== g ? leader.progress?.[String(node.id)] : undefined;
@@ -35,7 +37,16 @@ export function LogRow(props: Props) {
       role="img"
       aria-label={`${nodeName(node.id)} log: last index ${g.log.lastIndex}, commit ${g.commit}, applied ${g.applied}${g.log.snapshotIndex ? `, snapshot at ${g.log.snapshotIndex}` : ''}`}
     >
-      <svg x={labelW} width={viewW} height={rowH} aria-hidden="true">
+      <svg
+        x={labelW}
+        width={viewW}
+        height={rowH}
+        aria-hidden="true"
+        onClick={(e) => {
+          const index = (e.target as Element).closest('[data-index]')?.getAttribute('data-index');
+          if (index) askWhy(Number(index));
+        }}
+      >
         {cells.map((c) => (
           <Cell key={c.index} c={c} x={x(c.index)} y={top} w={cellW} h={h} />
         ))}
@@ -81,8 +92,8 @@ function Cell({ c, x, y, w, h }: { c: LogCell; x: number; y: number; w: number; 
   const cls = `cell${c.committed ? ' committed' : ' uncommitted'}${c.conflict ? ' conflict' : ''}`;
   const conf = c.type?.includes('ConfChange');
   return (
-    <g className={cls}>
-      <title>{`index ${c.index}, term ${c.term}${c.type ? `, ${c.type}` : ''}${c.summary ? `: ${c.summary}` : ''}${c.committed ? '' : ' (not committed)'}${c.conflict ? ' — conflicts with the leader' : ''}`}</title>
+    <g className={cls} data-index={c.index}>
+      <title>{`index ${c.index}, term ${c.term}${c.type ? `, ${c.type}` : ''}${c.summary ? `: ${c.summary}` : ''}${c.committed ? '' : ' (not committed)'}${c.conflict ? ' — conflicts with the leader' : ''}. Click to ask why it is not committed.`}</title>
       <rect x={x + 1} y={y} width={w - 2} height={h} rx={3} fill={termFill(c.term ?? 0)} />
       <text x={x + w / 2} y={y + h / 2} dy="0.35em" textAnchor="middle">
         {conf ? `C${c.term}` : c.term}

@@ -25,6 +25,12 @@ export function CommitExplainer({ g }: { g: GroupView }) {
       <p className={c.heldBackByTerm ? 'warning' : ''}>
         {verdict(c.quorumIndex, c.quorumTerm, c.leaderTerm, c.commit, c.heldBackByTerm)}
       </p>
+      {c.next && !c.heldBackByTerm && c.next.have.length < c.next.need && (
+        <p className="next-entry">
+          Index {c.next.index} is on {c.next.have.length} of the voters (
+          {c.next.have.map(nodeName).join(', ') || 'none'}); it needs {c.next.need}.
+        </p>
+      )}
     </section>
   );
 }

@@ -16,7 +16,9 @@ export function ProgressPanel() {
     <div className="progress-panel">
       {leader?.group ? (
         <>
-          <ProgressTable leaderId={leader.node.id} g={leader.group} />
+          {snapshot && (
+            <ProgressTable leaderId={leader.node.id} g={leader.group} snapshot={snapshot} />
+          )}
           <CommitExplainer g={leader.group} />
         </>
       ) : (

@@ -1,4 +1,5 @@
-import type { GroupView, ProgressView } from '@raftlens/trace';
+import type { ClusterSnapshot, GroupView, ProgressView } from '@raftlens/trace';
+import { partitioned, ruleOn, ruleSummary } from '../../model/linkRules.ts';
 import { nodeName } from '../../model/palette.ts';
 
 const STATE_WORDS: Record<ProgressView['state'], string> = {
@@ -8,7 +9,12 @@ const STATE_WORDS: Record<ProgressView['state'], string> = {
 };
 
 /** The leader's progress tracker: one row per peer, in etcd raft's words. */
-export function ProgressTable({ leaderId, g }: { leaderId: number; g: GroupView }) {
+export function ProgressTable(props: {
+  leaderId: number;
+  g: GroupView;
+  snapshot: ClusterSnapshot;
+}) {
+  const { leaderId, g, snapshot } = props;
   const rows = Object.entries(g.progress ?? {})
     .map(([id, p]) => [Number(id), p] as const)
     .sort((a, b) => a[0] - b[0]);
@@ -43,7 +49,7 @@ export function ProgressTable({ leaderId, g }: { leaderId: number; g: GroupView 
               {p.inflightsFull ? ' full' : ''}
             </td>
             <td>{p.recentActive ? 'yes' : 'no'}</td>
-            <td>{notes(p).join(', ')}</td>
+            <td>{[...notes(p), ...why(snapshot, leaderId, id)].join(', ')}</td>
           </tr>
         ))}
       </tbody>
@@ -62,5 +68,18 @@ function notes(p: ProgressView): string[] {
   if (p.paused) out.push('paused');
   if (p.msgAppFlowPaused && !p.paused) out.push('flow paused');
   if (p.pendingSnapshot) out.push(`pending snapshot ${p.pendingSnapshot}`);
+  return out;
+}
+
+/** What in the network or the cluster stands between the leader and this peer. */
+function why(snapshot: ClusterSnapshot, leaderId: number, id: number): string[] {
+  if (id === leaderId) return [];
+  const out: string[] = [];
+  if (snapshot.nodes.find((n) => n.id === id)?.status !== 'running') out.push('node down');
+  if (partitioned(snapshot.partitions, leaderId, id)) out.push('cut off by the partition');
+  const there = ruleOn(snapshot.links, leaderId, id);
+  const back = ruleOn(snapshot.links, id, leaderId);
+  if (there) out.push(`link rule → ${ruleSummary(there)}`);
+  if (back) out.push(`link rule ← ${ruleSummary(back)}`);
   return out;
 }

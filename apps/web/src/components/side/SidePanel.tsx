@@ -1,5 +1,7 @@
+import { useDiagnosis } from '../../hooks/useDiagnosis.ts';
 import { useStore } from '../../store/appStore.ts';
 import type { SideTab } from '../../store/uiSlice.ts';
+import { DiagnosisPanel } from '../diagnosis/DiagnosisPanel.tsx';
 import { EventFeed } from '../feed/EventFeed.tsx';
 import { ProgressPanel } from '../progress/ProgressPanel.tsx';
 import { ClientPanel } from './ClientPanel.tsx';
@@ -10,6 +12,7 @@ import { PartitionPanel } from './PartitionPanel.tsx';
 const TABS: Array<[SideTab, string]> = [
   ['controls', 'Controls'],
   ['progress', 'Progress'],
+  ['why', 'Diagnosis'],
   ['feed', 'Events'],
 ];
 
@@ -18,6 +21,8 @@ export function SidePanel() {
   const tab = useStore((s) => s.sideTab);
   const setTab = useStore((s) => s.setSideTab);
   const heldCount = useStore((s) => s.snapshot?.held.length ?? 0);
+  const { findings, failure } = useDiagnosis();
+  const serious = findings.filter((f) => f.severity !== 'info').length;
   return (
     <aside className="side">
       <div className="tabs" role="tablist" aria-label="Side panel">
@@ -35,6 +40,11 @@ export function SidePanel() {
             {id === 'controls' && heldCount > 0 && (
               <span className="badge" title={`${heldCount} messages held`}>
                 {heldCount} held
+              </span>
+            )}
+            {id === 'why' && serious > 0 && (
+              <span className="badge warn" title={`${serious} findings`}>
+                {serious}
               </span>
             )}
           </button>
@@ -55,6 +65,7 @@ export function SidePanel() {
           </>
         )}
         {tab === 'progress' && <ProgressPanel />}
+        {tab === 'why' && <DiagnosisPanel findings={findings} failure={failure} />}
         {tab === 'feed' && <EventFeed />}
       </div>
     </aside>

@@ -5,7 +5,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import type { ConfState, NodeId, StateType } from '@raftlens/raft';
+import type { ConfState, StateType } from '@raftlens/raft';
 import type {
   ClusterSnapshot,
   ControlEvent,
@@ -25,13 +25,19 @@ import {
   type WriteResult,
 } from './api.ts';
 import { type ClusterMembership, Membership } from './membership.ts';
-import { MemoryNetwork } from './net/memory-transport.ts';
 import { NetworkShaper, type ShaperEvent } from './net/shaper.ts';
+import { TransportFactory } from './net/transports.ts';
 import type { AppliedConfChange } from './node/group.ts';
 import { type RuntimeLogger, silentLogger } from './node/logger.ts';
 import { type NodeHost, NodeRuntime } from './node/runtime.ts';
-import type { ClusterDeps, ClusterExtras, SimulatedClock } from './options.ts';
-import { faultsOf } from './options.ts';
+import {
+  bootstrapConf,
+  type ClusterDeps,
+  type ClusterExtras,
+  faultsOf,
+  foundingConfState,
+  type SimulatedClock,
+} from './options.ts';
 import { ClientRequests } from './requests.ts';
 import type { StorageFactory } from './storage/open.ts';
 import type { NodeStorage } from './storage/types.ts';
@@ -39,10 +45,9 @@ import { startPacer } from './time/pacer.ts';
 import { SeededRandom } from './time/random.ts';
 import { RealScheduler, type Scheduler, VirtualScheduler } from './time/scheduler.ts';
 import { Waiters } from './time/waiters.ts';
+import { clusterSnapshot } from './trace/cluster-snapshot.ts';
 import { netEventOf } from './trace/net-event.ts';
 import { type TraceListener, TraceRecorder } from './trace/recorder.ts';
-import type { NodeTransport } from './transport/types.ts';
-import { createWsTransport } from './transport/ws.ts';
 
 /** Events kept for late subscribers and tests, by default. */
 const RETAINED_EVENTS = 20_000;
@@ -61,17 +66,17 @@ export class RaftCluster implements Cluster {
   /** The founding members' configuration, which every new replica starts from. */
   readonly foundingConf: ConfState;
   private readonly rng: SeededRandom;
-  private readonly network: MemoryNetwork | null;
+  private readonly transports: TransportFactory;
   private readonly membership: Membership;
   private readonly requests: ClientRequests;
-  private readonly secret: string;
-  private readonly host: string;
   private readonly clock: SimulatedClock;
+  /** Founding nodes that run in this process; null when all do. */
+  private readonly localNodes: ReadonlySet<number> | null;
+  private readonly peers: Record<number, string>;
   private pacer: { stop(): void } | null = null;
   private paused = false;
   private closed = false;
   private inboxSeq = 0;
-  private transportCount = 0;
   private readonly errors: unknown[] = [];
   private readonly waiters: Waiters;
 
@@ -85,8 +90,8 @@ export class RaftCluster implements Cluster {
     this.options = options;
     this.logger = (deps.logger ?? silentLogger).child({ cluster: options.name });
     this.clock = extras.clock ?? 'paced';
-    this.host = extras.host ?? '127.0.0.1';
-    this.secret = options.secret ?? randomBytes(24).toString('hex');
+    this.localNodes = extras.localNodes === undefined ? null : new Set(extras.localNodes);
+    this.peers = extras.peers ?? {};
     this.requestTimeoutMs =
       extras.requestTimeoutMs ?? Math.max(3_000, 5 * options.core.electionTick * options.tickMs);
     const onError = (err: unknown) => this.internalError(err);
@@ -95,10 +100,16 @@ export class RaftCluster implements Cluster {
     this.recorder = new TraceRecorder(extras.retainedEvents ?? RETAINED_EVENTS, onError);
     this.waiters = new Waiters(this.scheduler, options.tickMs);
     this.rng = new SeededRandom(options.seed);
-    this.network =
-      options.mode === 'simulated'
-        ? new MemoryNetwork(this.scheduler, { latencyMs: extras.netLatencyMs ?? 1 })
-        : null;
+    this.transports = new TransportFactory({
+      mode: options.mode,
+      scheduler: this.scheduler,
+      rng: this.rng,
+      logger: this.logger,
+      netLatencyMs: extras.netLatencyMs ?? 1,
+      host: extras.host ?? '127.0.0.1',
+      secret: options.secret ?? randomBytes(24).toString('hex'),
+      listenPorts: extras.listenPorts ?? {},
+    });
     this.shaper = new NetworkShaper(
       {
         scheduler: this.scheduler,
@@ -110,14 +121,7 @@ export class RaftCluster implements Cluster {
       },
       this.rng.fork('shaper'),
     );
-    const voters = Array.from({ length: options.size }, (_, i) => (i + 1) as NodeId);
-    this.foundingConf = {
-      voters,
-      learners: [],
-      votersOutgoing: [],
-      learnersNext: [],
-      autoLeave: false,
-    };
+    this.foundingConf = foundingConfState(options.size);
     this.membership = new Membership(this.internals());
     this.requests = new ClientRequests(this.internals());
   }
@@ -125,11 +129,16 @@ export class RaftCluster implements Cluster {
   /** Starts the founding nodes. */
   async start(): Promise<void> {
     const o = this.options;
+    for (const [id, address] of Object.entries(this.peers)) this.addresses.set(Number(id), address);
     for (let id = 1; id <= o.size; id++) {
+      if (this.localNodes !== null && !this.localNodes.has(id)) continue;
       const faults = faultsOf(o, id);
       const storages = new Map();
       for (let g = 1; g <= o.groups; g++) {
-        storages.set(g, this.storageFactory.create(id, g, this.bootstrapConf(id, faults)));
+        storages.set(
+          g,
+          this.storageFactory.create(id, g, bootstrapConf(this.foundingConf, id, faults)),
+        );
       }
       this.nodes.set(id, this.newNode(id, faults, storages));
     }
@@ -162,27 +171,16 @@ export class RaftCluster implements Cluster {
   }
 
   snapshot(): ClusterSnapshot & { pending: HeldMessageView[] } {
-    const nodes = [...this.nodes.values()].sort((a, b) => a.id - b.id);
-    const snap: ClusterSnapshot & { pending: HeldMessageView[] } = {
-      cluster: this.name,
-      mode: this.options.mode,
+    return clusterSnapshot({
+      name: this.name,
+      options: this.options,
       paused: this.paused,
       speed: this.scheduler.speed(),
-      tickMs: this.options.tickMs,
-      groups: Array.from({ length: this.options.groups }, (_, i) => i + 1),
-      nodes: nodes.map((n) => n.view()),
-      links: this.shaper.linkRules(),
-      partitions: this.shaper.partitions(),
-      held: this.shaper.heldMessages(),
-      pending: nodes
-        .flatMap((n) => n.pendingViews())
-        .sort((a, b) => a.seq - b.seq)
-        .map((p) => p.view),
+      nodes: this.sortedNodes(),
+      shaper: this.shaper,
       seq: this.recorder.lastSeq(),
       wallMs: this.scheduler.wallMs(),
-    };
-    if (this.options.mode === 'simulated') snap.seed = this.options.seed;
-    return snap;
+    });
   }
 
   subscribe(listener: TraceListener, opts: { fromSeq?: number } = {}): () => void {
@@ -259,8 +257,11 @@ export class RaftCluster implements Cluster {
 
   setLinkRule(from: number, to: number, rule: LinkRule): void {
     this.checkOpen();
+    // The shaper sits on the sending side: a rule needs its sender here.
     this.knownNode(from);
-    this.knownNode(to);
+    if (!this.knownIds().includes(to)) {
+      throw new ClusterError('UnknownNode', `no node ${to} in cluster ${this.name}`, { node: to });
+    }
     this.shaper.setRule(from, to, rule);
     this.emitControl('LinkRuleSet', 0, { from, to, rule });
   }
@@ -273,7 +274,7 @@ export class RaftCluster implements Cluster {
 
   partition(groups: number[][]): void {
     this.checkOpen();
-    const normalized = this.shaper.partition(groups, [...this.nodes.keys()]);
+    const normalized = this.shaper.partition(groups, this.knownIds());
     this.emitControl('PartitionSet', 0, { groups: normalized });
   }
 
@@ -378,12 +379,51 @@ export class RaftCluster implements Cluster {
   /** The node leading `group` at the highest term among running nodes, or null. */
   leaderOf(group = 1): number | null {
     let best: { id: number; term: number } | null = null;
+    let remote: { id: number; term: number } | null = null;
     for (const node of this.nodes.values()) {
       const g = node.group(group);
-      if (node.status !== 'running' || g === undefined || !g.isLeader()) continue;
-      if (best === null || g.term() > best.term) best = { id: node.id, term: g.term() };
+      if (node.status !== 'running' || g === undefined) continue;
+      const term = g.term();
+      if (g.isLeader()) {
+        if (best === null || term > best.term) best = { id: node.id, term };
+      } else if (g.lead !== 0 && !this.nodes.has(g.lead)) {
+        // A leader in another process, as the nodes here see it.
+        if (remote === null || term > remote.term) remote = { id: g.lead, term };
+      }
     }
-    return best?.id ?? null;
+    return best?.id ?? remote?.id ?? null;
+  }
+
+  /**
+   * The node here through which to propose to `group`: its leader if it runs here, else a
+   * running node here that follows a leader elsewhere (the core forwards the proposal).
+   */
+  proposerFor(group: number): number | null {
+    const leader = this.leaderOf(group);
+    if (leader === null) return null;
+    if (this.nodes.has(leader)) return leader;
+    for (const node of this.sortedNodes()) {
+      if (node.status === 'running' && node.group(group)?.lead === leader) return node.id;
+    }
+    return null;
+  }
+
+  /** Node ids known here: those running here and those running elsewhere. */
+  knownIds(): number[] {
+    return [...new Set([...this.nodes.keys(), ...this.addresses.keys()])].sort((a, b) => a - b);
+  }
+
+  /**
+   * Tells the nodes here where a node of another process listens (it started, moved, or joined
+   * the dashboard). Both ends of a link dial, so either side learning the other is enough.
+   */
+  connectPeer(id: number, address: string): void {
+    this.checkOpen();
+    if (this.nodes.has(id)) {
+      throw new ClusterError('InvalidRequest', `node ${id} runs in this process`, { id });
+    }
+    this.addresses.set(id, address);
+    for (const n of this.nodes.values()) if (n.status === 'running') n.connect(id, address);
   }
 
   /** The key-value pairs a node's state machine holds (a local, possibly stale view). */
@@ -447,18 +487,6 @@ export class RaftCluster implements Cluster {
     );
   }
 
-  /**
-   * The ConfState a founding node's storage starts from. Two integration faults change it:
-   * none at all, or a voter list without the node itself.
-   */
-  private bootstrapConf(id: number, faults: ReadonlySet<IntegrationFault>): ConfState | null {
-    if (faults.has('no-initial-conf')) return null;
-    if (faults.has('voters-exclude-self')) {
-      return { ...this.foundingConf, voters: this.foundingConf.voters.filter((v) => v !== id) };
-    }
-    return this.foundingConf;
-  }
-
   private nodeHost(): NodeHost {
     return {
       scheduler: this.scheduler,
@@ -471,7 +499,8 @@ export class RaftCluster implements Cluster {
       nextInboxSeq: () => ++this.inboxSeq,
       random: (node, group, incarnation) =>
         this.rng.fork(`node/${node}/group/${group}/incarnation/${incarnation}`),
-      createTransport: (node, anyPort) => this.createTransport(node, anyPort),
+      createTransport: (node, anyPort) =>
+        this.transports.create(node, this.addresses.get(node), anyPort),
       peerAddresses: (node) =>
         [...this.addresses.entries()]
           .filter(([id]) => id !== node && this.nodes.get(id)?.status !== 'stopped')
@@ -480,22 +509,6 @@ export class RaftCluster implements Cluster {
       onRoleChange: (node, group, role, lead) => this.onRoleChange(node, group, role, lead),
       onAddress: (node, address) => this.onAddress(node, address),
     };
-  }
-
-  /** A node's transport; a restarted live node listens on its old port unless `anyPort`. */
-  private createTransport(node: number, anyPort: boolean): NodeTransport {
-    if (this.network !== null) return this.network.createTransport(node);
-    const previous = this.addresses.get(node);
-    const port = previous === undefined || anyPort ? 0 : Number(new URL(previous).port);
-    const transportRng = this.rng.fork(`transport/${node}/${this.transportCount++}`);
-    return createWsTransport({
-      nodeId: node,
-      host: this.host,
-      port,
-      secret: this.secret,
-      logger: this.logger.child({ node, component: 'transport' }),
-      random: () => transportRng.float(),
-    });
   }
 
   /** A node (re)started at `address`: every other node dials it there. */

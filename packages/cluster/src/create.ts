@@ -8,6 +8,7 @@ import {
   type ClusterDeps,
   type ClusterExtras,
   type ClusterInput,
+  checkExtras,
   resolveClusterOptions,
 } from './options.ts';
 import {
@@ -32,6 +33,9 @@ export async function createCluster(input: CreateClusterInput): Promise<RaftClus
     requestTimeoutMs,
     host,
     retainedEvents,
+    localNodes,
+    peers,
+    listenPorts,
     ...rest
   } = input;
   const options = resolveClusterOptions(rest);
@@ -42,6 +46,10 @@ export async function createCluster(input: CreateClusterInput): Promise<RaftClus
   if (requestTimeoutMs !== undefined) extras.requestTimeoutMs = requestTimeoutMs;
   if (host !== undefined) extras.host = host;
   if (retainedEvents !== undefined) extras.retainedEvents = retainedEvents;
+  if (localNodes !== undefined) extras.localNodes = localNodes;
+  if (peers !== undefined) extras.peers = peers;
+  if (listenPorts !== undefined) extras.listenPorts = listenPorts;
+  checkExtras(options, extras);
   const deps: ClusterDeps = {};
   if (logger !== undefined) deps.logger = logger;
   const cluster = new RaftCluster(options, extras, deps, factory);
@@ -56,4 +64,27 @@ export async function createCluster(input: CreateClusterInput): Promise<RaftClus
 
 function defaultStorageFactory(options: ClusterOptions): StorageFactory {
   return options.storage === 'memory' ? memoryStorageFactory : durableStorageFactory(options);
+}
+
+/** What `startNode` needs: the cluster it belongs to and where everyone else listens. */
+export interface StartNodeInput extends Omit<CreateClusterInput, 'localNodes' | 'listenPorts'> {
+  /** This node's id, a founding member (1..size). */
+  id: number;
+  /** The port this node listens on (default any free port). */
+  port?: number;
+  /** The shared secret every node of the cluster uses. */
+  secret: string;
+}
+
+/**
+ * Starts one founding node of a cluster whose other nodes run in other processes or on other
+ * hosts, all started with the same name, size, groups, core options and secret. The result is a
+ * `Cluster` that holds this node only: its snapshot shows it, its trace is this node's, its
+ * link rules govern what this node sends.
+ */
+export function startNode(input: StartNodeInput): Promise<RaftCluster> {
+  const { id, port, ...rest } = input;
+  const cluster: CreateClusterInput = { ...rest, mode: 'live', localNodes: [id] };
+  if (port !== undefined) cluster.listenPorts = { [id]: port };
+  return createCluster(cluster);
 }

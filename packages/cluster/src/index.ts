@@ -7,7 +7,12 @@
 
 export * from './api.ts';
 export { RaftCluster } from './cluster.ts';
-export { type CreateClusterInput, createCluster } from './create.ts';
+export {
+  type CreateClusterInput,
+  createCluster,
+  type StartNodeInput,
+  startNode,
+} from './create.ts';
 export { decodeCommand, encodeCommand, type KvCommand } from './kv/command.ts';
 export { type RuntimeLogger, silentLogger } from './node/logger.ts';
 export {

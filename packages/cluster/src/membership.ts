@@ -110,10 +110,14 @@ export class Membership {
   /** Asks the leader to hand over to `to`; resolves once `to` leads. */
   async transferLeader(to: number, group: number): Promise<void> {
     const cluster = this.c.cluster;
-    cluster.knownNode(to);
+    if (!cluster.knownIds().includes(to)) {
+      throw new ClusterError('UnknownNode', `no node ${to} in cluster ${cluster.name}`, {
+        node: to,
+      });
+    }
     this.checkGroup(group);
+    if (cluster.leaderOf(group) === to) return;
     const leader = this.leader(group);
-    if (leader === to) return;
     const g = cluster.runningGroup(leader, group);
     this.c.emitControl('LeaderTransferRequested', leader, { to, group });
     cluster.knownNode(leader).runLocal(group, 'TransferLeader', () => g.transferLeader(to));
@@ -150,8 +154,9 @@ export class Membership {
     }
   }
 
+  /** The node here to propose through: the leader, or a follower of a leader elsewhere. */
   private leader(group: number): number {
-    const leader = this.c.cluster.leaderOf(group);
+    const leader = this.c.cluster.proposerFor(group);
     if (leader === null) {
       throw new ClusterError('NoLeader', `group ${group} has no leader`, { group });
     }

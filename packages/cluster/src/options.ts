@@ -2,6 +2,7 @@
  * Cluster options: the defaults, and the checks a request must pass before any node starts.
  */
 
+import type { ConfState, NodeId } from '@raftlens/raft';
 import {
   ClusterError,
   type ClusterOptions,
@@ -63,6 +64,15 @@ export interface ClusterExtras {
   host?: string;
   /** Trace events kept in memory for `events()` and late subscribers (default 20,000). */
   retainedEvents?: number;
+  /**
+   * Live mode: the founding nodes that run in this process (default all). The others run in
+   * other processes or on other hosts, with the same name, size, groups and secret.
+   */
+  localNodes?: number[];
+  /** Live mode: where nodes of other processes listen, by id (`ws://host:port/raft`). */
+  peers?: Record<number, string>;
+  /** Live mode: the port each local node listens on, by id (default any free port). */
+  listenPorts?: Record<number, number>;
 }
 
 /** What `createCluster` accepts: any option may be left out but the name; `core` in part. */
@@ -144,4 +154,61 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
     if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   }
   return out;
+}
+
+/** Checks the extras against the options; throws `InvalidRequest`. */
+export function checkExtras(opts: ClusterOptions, extras: ClusterExtras): void {
+  const local = extras.localNodes;
+  if (local === undefined) {
+    if (extras.peers !== undefined && Object.keys(extras.peers).length > 0) {
+      invalid('peers are for clusters whose nodes do not all run here (set localNodes)');
+    }
+    return;
+  }
+  if (opts.mode !== 'live') invalid('nodes in other processes need live mode');
+  if (!Array.isArray(local) || local.length === 0) invalid('localNodes must name a node');
+  for (const id of local) {
+    if (!Number.isInteger(id) || id < 1 || id > opts.size) {
+      invalid(`localNodes names node ${id}, which is not a founding node`, { node: id });
+    }
+  }
+  for (const [key, address] of Object.entries(extras.peers ?? {})) {
+    const id = Number(key);
+    if (local.includes(id)) invalid(`node ${id} is both local and a peer`, { node: id });
+    if (typeof address !== 'string' || !/^wss?:\/\//.test(address)) {
+      invalid(`the address of peer ${key} must be a ws:// URL`, { node: id });
+    }
+  }
+  for (const [key, port] of Object.entries(extras.listenPorts ?? {})) {
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+      invalid(`listenPorts of node ${key} must be a port number`);
+    }
+  }
+}
+
+/** The configuration every founding member starts from: voters 1..size. */
+export function foundingConfState(size: number): ConfState {
+  return {
+    voters: Array.from({ length: size }, (_, i) => (i + 1) as NodeId),
+    learners: [],
+    votersOutgoing: [],
+    learnersNext: [],
+    autoLeave: false,
+  };
+}
+
+/**
+ * The ConfState a founding node's storage starts from. Two integration faults change it: none
+ * at all, or a voter list without the node itself.
+ */
+export function bootstrapConf(
+  founding: ConfState,
+  id: number,
+  faults: ReadonlySet<IntegrationFault>,
+): ConfState | null {
+  if (faults.has('no-initial-conf')) return null;
+  if (faults.has('voters-exclude-self')) {
+    return { ...founding, voters: founding.voters.filter((v) => v !== id) };
+  }
+  return founding;
 }

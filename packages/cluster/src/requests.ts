@@ -53,14 +53,15 @@ export class ClientRequests {
   }
 
   /**
-   * The node a request goes through: the one asked for, else the leader, else the running node
-   * with the lowest id (which answers `ProposalDropped` / `NoLeader` at once if it knows none).
+   * The node a request goes through: the one asked for, else the leader (or, when the leader
+   * runs in another process, a node here that follows it), else the running node here with the
+   * lowest id (which answers `ProposalDropped` / `NoLeader` at once if it knows no leader).
    */
   private pick(via: number | undefined, group: number): number {
     const cluster = this.c.cluster;
     if (via !== undefined) return via;
-    const leader = cluster.leaderOf(group);
-    if (leader !== null) return leader;
+    const proposer = cluster.proposerFor(group);
+    if (proposer !== null) return proposer;
     const running = [...cluster.nodes.values()]
       .filter((n) => n.status === 'running' && n.group(group) !== undefined)
       .map((n) => n.id)

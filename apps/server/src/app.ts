@@ -64,7 +64,8 @@ export interface ServerOptions {
   diagnosisEventsMax: number;
 }
 
-const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
+/** Where the web app's build lands (apps/web/dist). */
+export const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 const SERVER_VERSION: string = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),

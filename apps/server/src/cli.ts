@@ -5,7 +5,7 @@
 
 import { UsageError } from './cli/args.ts';
 import { NODE_USAGE, NodeUnsupportedError, parseNodeArgs, runNode } from './cli/node.ts';
-import { parseStartArgs, runStart, START_USAGE } from './cli/start.ts';
+import { parseStartArgs, runStart, START_USAGE, StartError } from './cli/start.ts';
 
 const USAGE = `Usage: raftlens <command> [options]
 
@@ -66,8 +66,14 @@ async function start(argv: string[]): Promise<void> {
     process.stdout.write(START_USAGE);
     return;
   }
-  const { app } = await runStart(args, print);
-  onSignals(() => app.close());
+  try {
+    const { app } = await runStart(args, print);
+    onSignals(() => app.close());
+  } catch (err) {
+    if (!(err instanceof StartError)) throw err;
+    process.stderr.write(`raftlens: ${err.message}\n`);
+    process.exit(1);
+  }
 }
 
 async function node(argv: string[]): Promise<void> {

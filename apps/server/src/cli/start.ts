@@ -2,9 +2,11 @@
  * `raftlens start`: one server process hosting the default cluster and serving the dashboard.
  */
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../app.ts';
+import { buildServer, WEB_ROOT } from '../app.ts';
 import { isLoopback } from '../plugins/auth.ts';
 import { parseChoice, parseInteger, UsageError } from './args.ts';
 
@@ -73,6 +75,14 @@ export function parseStartArgs(argv: string[]): StartArgs | null {
   return args;
 }
 
+/** A start that failed for a reason the user can fix; the CLI prints it and exits 1. */
+export class StartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartError';
+  }
+}
+
 export interface Started {
   app: FastifyInstance;
   /** The dashboard's address, as printed. */
@@ -88,7 +98,21 @@ export async function runStart(args: StartArgs, print: (line: string) => void): 
     defaultCluster: { name: 'default', size: args.nodes, storage: args.storage },
     clusterDefaults: { dataDir: args.dataDir, tickMs: args.tickMs },
   });
-  await app.listen({ port: args.port, host: args.host });
+  try {
+    await app.listen({ port: args.port, host: args.host });
+  } catch (err) {
+    await app.close();
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE') {
+      throw new StartError(
+        `port ${args.port} on ${args.host} is in use; choose another with --port`,
+      );
+    }
+    if (code === 'EADDRNOTAVAIL') {
+      throw new StartError(`${args.host} is not an address of this machine; check --host`);
+    }
+    throw err;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : args.port;
   const shownHost = args.host === '0.0.0.0' || args.host === '::' ? '127.0.0.1' : args.host;
@@ -99,6 +123,9 @@ export async function runStart(args: StartArgs, print: (line: string) => void): 
   if (app.authToken !== null) {
     print(`  changing requests need: Authorization: Bearer ${app.authToken}`);
     print(`  dashboard with the token: ${url}/#token=${app.authToken}`);
+  }
+  if (!existsSync(join(WEB_ROOT, 'index.html'))) {
+    print('  the dashboard is not built: run `pnpm --filter @raftlens/web build` and restart');
   }
   if (!isLoopback(args.host)) {
     print(`  listening on ${args.host}: other machines can reach this server`);

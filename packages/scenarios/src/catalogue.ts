@@ -106,8 +106,8 @@ export function describeScenario(s: Scenario): ScenarioInfo {
     steps: s.steps.map((step, index) => ({
       index,
       title: step.title,
-      narration: resolveNarration(step.narration, new Map()),
-      until: step.until.description,
+      narration: resolveNarration(step.narration, new Map(), s.cast),
+      until: resolveNarration(step.until.description, new Map(), s.cast),
     })),
   };
   if (s.fault !== undefined) info.fault = { ...s.fault };

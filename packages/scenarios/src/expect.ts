@@ -8,7 +8,6 @@ import { compareSeverity, type Finding } from '@raftlens/diagnose';
 import { notCaughtUp } from './conditions.ts';
 import { ScenarioError } from './errors.ts';
 import type { NodeRef, StepExpect } from './model.ts';
-import { resolveNarration } from './narration.ts';
 import type { StepView } from './view.ts';
 
 /** One expectation, judged. JSON-safe. */
@@ -196,9 +195,7 @@ export function evaluateExpect(e: StepExpect | undefined, v: StepView): CheckRes
     ...logChecks(e, v),
     ...opChecks(e, v),
     ...findingChecks(e, v),
-    ...(e.checks ?? []).map((c) =>
-      judge(resolveNarration(c.description, v.names), () => c.check(v)),
-    ),
+    ...(e.checks ?? []).map((c) => judge(v.say(c.description), () => c.check(v))),
   ];
 }
 

@@ -40,7 +40,7 @@ export type {
   StepUntil,
 } from './model.ts';
 /** Narration with the run's nodes filled in. */
-export { resolveNarration } from './narration.ts';
+export { type Cast, castNeeded, resolveNarration } from './narration.ts';
 /** Client operations started by steps. */
 export type { OpKind, OpRecord } from './run-record.ts';
 /** The runner. */

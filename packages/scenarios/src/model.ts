@@ -112,9 +112,9 @@ export interface ScenarioStep {
   /** A few words for a button or a list. */
   title: string;
   /**
-   * One or two plain sentences a class can read on a projector. `(node {name})` placeholders
-   * are filled in with the node a name stands for; a parenthesis whose name is not known yet
-   * (in the catalogue) is left out.
+   * One or two plain sentences a class can read on a projector. `{name}` placeholders are
+   * filled in with the node a name stands for; before the run knows it, `node {name}` reads as
+   * the scenario's cast describes the name, and a parenthesis with the name is left out.
    */
   narration: string;
   /** What the step does to the cluster, if anything. */
@@ -142,5 +142,10 @@ export interface Scenario {
    * the last step's diagnosis leads with.
    */
   fault?: { fault: IntegrationFault; finding: FindingCode };
+  /**
+   * Who each node name stands for, in words ("the old leader"), for narration read before the
+   * run has decided which node it is (the catalogue, the next step's preview).
+   */
+  cast?: Record<string, string>;
   steps: ScenarioStep[];
 }

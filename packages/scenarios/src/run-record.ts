@@ -9,6 +9,7 @@ import { SafetyMonitor } from '@raftlens/diagnose';
 import type { TraceEvent } from '@raftlens/trace';
 import { ScenarioError } from './errors.ts';
 import type { NodeRef } from './model.ts';
+import type { Cast } from './narration.ts';
 
 /** Events kept per run; a long free play keeps the most recent ones. */
 const EVENTS_MAX = 200_000;
@@ -37,7 +38,11 @@ export class RunRecord {
   private eventList: TraceEvent[] = [];
   private readonly unsubscribe: () => void;
 
-  constructor(readonly cluster: RaftCluster) {
+  constructor(
+    readonly cluster: RaftCluster,
+    /** Who the scenario's node names stand for, in words. */
+    readonly cast: Cast = {},
+  ) {
     this.unsubscribe = cluster.subscribe((e) => {
       this.eventList.push(e);
       if (this.eventList.length > EVENTS_MAX * 1.25) {

@@ -112,7 +112,7 @@ export class ScenarioRunner {
     private readonly options: RunnerOptions,
     cluster: RaftCluster,
   ) {
-    this.run = new RunRecord(cluster);
+    this.run = new RunRecord(cluster, scenario.cast);
   }
 
   /** Starts the scenario's cluster from its seed, before the first step. */
@@ -237,7 +237,7 @@ export class ScenarioRunner {
     return {
       index,
       title: step.title,
-      narration: resolveNarration(step.narration, this.run.names),
+      narration: resolveNarration(step.narration, this.run.names, this.run.cast),
     };
   }
 
@@ -261,7 +261,7 @@ export class ScenarioRunner {
     this.run.close();
     await previous.close();
     const cluster = await startCluster(this.scenario, this.options);
-    this.run = new RunRecord(cluster);
+    this.run = new RunRecord(cluster, this.scenario.cast);
     this.position = 0;
     this.outcomes = [];
     this.handedOver = false;
@@ -317,8 +317,8 @@ export class ScenarioRunner {
     const outcome: StepOutcome = {
       index,
       title: step.title,
-      narration: resolveNarration(step.narration, this.run.names),
-      until: resolveNarration(step.until.description, this.run.names),
+      narration: resolveNarration(step.narration, this.run.names, this.run.cast),
+      until: resolveNarration(step.until.description, this.run.names, this.run.cast),
       untilMet,
       startedAtMs,
       endedAtMs: c.scheduler.now(),

@@ -8,6 +8,7 @@
 import { diagnose, type Finding } from '@raftlens/diagnose';
 import type { ClusterSnapshot, GroupView, NodeView, TraceEvent } from '@raftlens/trace';
 import type { NodeRef } from './model.ts';
+import { resolveNarration } from './narration.ts';
 import type { OpRecord, RunRecord } from './run-record.ts';
 
 /** Events the diagnosis reads: a recent window, as the server's diagnosis does. */
@@ -82,6 +83,11 @@ export class StepView {
   /** The names steps have given to nodes so far. */
   get names(): ReadonlyMap<string, number> {
     return this.run.names;
+  }
+
+  /** Fills a sentence's `{name}` placeholders as far as the run knows them. */
+  say(text: string): string {
+    return resolveNarration(text, this.run.names, this.run.cast);
   }
 
   /** Whether a step has given this name. */

@@ -57,6 +57,7 @@ export const rejoinWithoutPreVote: Scenario = {
   audience: ['teacher', 'student', 'engineer'],
   category: 'elections',
   cluster: { size: 5, seed: 9, core: { preVote: false } },
+  cast: { loner: 'the lone follower', next: 'another node' },
   steps: [
     electLeader(),
     cutOffFollower(),
@@ -83,9 +84,9 @@ export const rejoinWithoutPreVote: Scenario = {
     {
       title: 'It comes back and disrupts',
       narration:
-        'The partition heals. Node {loner} answers the leader with its higher term, and a ' +
-        'leader that sees a higher term must step down. Node {loner} cannot win, its log is ' +
-        'behind, but the cluster needs a new election all the same (node {next} wins it).',
+        'The partition heals, and node {loner} answers the leader with its higher term: a leader ' +
+        'that sees a higher term must step down. Node {loner} cannot win, its log is behind, ' +
+        'but the cluster needs a new election all the same (node {next} wins it).',
       act: (ctx) => ctx.heal(),
       until: {
         description: 'a leader is elected again and every node has caught up',
@@ -128,6 +129,7 @@ export const rejoinWithPreVote: Scenario = {
   audience: ['teacher', 'student', 'engineer'],
   category: 'elections',
   cluster: { size: 5, seed: 9, core: { preVote: true } },
+  cast: { loner: 'the lone follower' },
   steps: [
     electLeader(),
     cutOffFollower(),
@@ -168,8 +170,8 @@ export const rejoinWithPreVote: Scenario = {
     {
       title: 'It comes back quietly',
       narration:
-        'The partition heals. The next heartbeat reaches node {loner}, which follows the leader ' +
-        'again and catches up. Same leader, same term: nobody noticed.',
+        'The partition heals, and the next heartbeat brings node {loner} back as a follower that ' +
+        'catches up. Same leader, same term: nobody noticed.',
       act: (ctx) => ctx.heal(),
       until: { description: 'every node has caught up', test: caughtUp, withinMs: 3_000 },
       expect: {
@@ -207,6 +209,7 @@ export const checkQuorum: Scenario = {
   audience: ['teacher', 'student', 'engineer'],
   category: 'elections',
   cluster: { size: 5, seed: 10, core: { checkQuorum: true } },
+  cast: { old: 'the old leader', new: 'the new leader' },
   steps: [
     electLeader({ name: 'old' }),
     {
@@ -224,8 +227,8 @@ export const checkQuorum: Scenario = {
     {
       title: 'The majority elects a leader',
       narration:
-        'The four others stopped hearing heartbeats too. One of them times out and wins term 2 ' +
-        '(node {new}). For now, node {old} still believes it leads term 1.',
+        'The four others stopped hearing heartbeats too, and one of them wins term 2 (node ' +
+        '{new}). For now, node {old} still believes it leads term 1.',
       until: {
         description: 'a node of the majority leads',
         test: (v) => otherLeader(v, 'old') !== null,
@@ -286,13 +289,14 @@ export const staleLeader: Scenario = {
   audience: ['student', 'engineer'],
   category: 'elections',
   cluster: { size: 5, seed: 10, core: { checkQuorum: false } },
+  cast: { old: 'the old leader', new: 'a new leader' },
   steps: [
     electLeader({ name: 'old' }),
     {
       title: 'The leader is cut off',
       narration:
-        'A partition isolates the leader (node {old}). The four others time out and elect ' +
-        'node {new}. Without CheckQuorum, node {old} does not notice and still acts as leader.',
+        'A partition isolates the leader (node {old}), and the four others elect node {new}. ' +
+        'Without CheckQuorum, node {old} does not notice and still acts as leader.',
       act: (ctx) => ctx.isolate('old'),
       until: {
         description: 'a node of the majority leads',
@@ -308,8 +312,8 @@ export const staleLeader: Scenario = {
     {
       title: 'Writes go to the wrong leader',
       narration:
-        'A client that still talks to node {old} sends it a write. The stale leader appends it ' +
-        'and waits for acknowledgements that cannot come. The diagnosis names the stale leader.',
+        'A client that still talks to node {old} sends it a write, which it appends and cannot ' +
+        'commit. The diagnosis names the stale leader.',
       act: (ctx) => ctx.write('stranded', 'k', 'old', { via: 'old' }),
       until: { description: 'two seconds pass', withinMs: 2_000 },
       expect: {

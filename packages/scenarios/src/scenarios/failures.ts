@@ -36,6 +36,7 @@ export const leaderCrash: Scenario = {
   audience: ['teacher', 'student'],
   category: 'failures',
   cluster: { size: 5, seed: 3 },
+  cast: { old: 'the old leader', new: 'the new leader' },
   steps: [
     electLeader({ name: 'old' }),
     {
@@ -79,7 +80,7 @@ export const leaderCrash: Scenario = {
     {
       title: 'Four of five is still a majority',
       narration:
-        'A client stores x=2 through the new leader. Four nodes are up, and three are enough to ' +
+        'A client stores x=2 through the new leader: four nodes are up, and three are enough to ' +
         'commit. The diagnosis notes that node {old} is down and missing the entry.',
       act: (ctx) => ctx.write('x2', 'x', '2'),
       until: { description: 'the write is answered', test: settled('x2'), withinMs: 2_000 },
@@ -107,6 +108,7 @@ export const minorityPartition: Scenario = {
   audience: ['teacher', 'student'],
   category: 'failures',
   cluster: { size: 5, seed: 4 },
+  cast: { cut1: 'one follower', cut2: 'another follower' },
   steps: [
     electLeader(),
     {
@@ -163,8 +165,8 @@ export const minorityPartition: Scenario = {
     {
       title: 'The network heals',
       narration:
-        'The partition ends. The next heartbeats reach nodes {cut1} and {cut2}; they follow the ' +
-        'leader again and receive the entry they missed. Nobody had to change leader.',
+        'The partition ends, and the next heartbeats reach nodes {cut1} and {cut2} again. They ' +
+        'receive the entry they missed, and nobody had to change leader.',
       act: (ctx) => ctx.heal(),
       until: { description: 'every node has caught up', test: caughtUp, withinMs: 3_000 },
       expect: { leader: 'leader', caughtUp: true, healthy: true },
@@ -182,14 +184,15 @@ export const majorityPartition: Scenario = {
   audience: ['teacher', 'student', 'engineer'],
   category: 'failures',
   cluster: { size: 5, seed: 5 },
+  cast: { old: 'the old leader', buddy: 'one follower', new: 'the new leader' },
   steps: [
     electLeader({ name: 'old' }),
     {
       title: 'The leader is in the minority',
       narration:
-        'A partition leaves the leader (node {old}) with only node {buddy}. A client writes ' +
-        'through the old leader; the entry is appended but can reach only 2 of 5 nodes. The ' +
-        'other three elect a new leader (node {new}).',
+        'A partition leaves the leader (node {old}) with only node {buddy}, and a client writes ' +
+        'through it; the entry reaches only 2 of 5 nodes. The other three elect a new leader ' +
+        '(node {new}).',
       act: (ctx) => {
         const buddy = ctx.followers()[0];
         if (buddy === undefined) throw new Error('need a follower');
@@ -244,9 +247,9 @@ export const majorityPartition: Scenario = {
     {
       title: 'The network heals',
       narration:
-        'The partition ends. Nodes {old} and {buddy} learn of the higher term and follow the new ' +
-        'leader. The stranded entry conflicts with the new log, so it is overwritten, and the ' +
-        'client that wrote it is told it failed.',
+        'The partition ends, and nodes {old} and {buddy} follow the new leader of the higher ' +
+        'term. The stranded entry conflicts with the new log, so it is overwritten and its ' +
+        'client is told the write failed.',
       act: (ctx) => ctx.heal(),
       until: {
         description: 'every node has caught up and the stranded write has an answer',
@@ -422,12 +425,13 @@ export const divergentLog: Scenario = {
   audience: ['student', 'engineer'],
   category: 'failures',
   cluster: { size: 5, seed: 8 },
+  cast: { old: 'the old leader', second: 'the second leader', third: 'another follower' },
   steps: [
     electLeader({ name: 'old' }),
     {
       title: 'The leader is cut off mid-write',
       narration:
-        'The leader (node {old}) is isolated just as two writes reach it. It appends them at ' +
+        'The leader (node {old}) is isolated just as two writes reach it: it appends them at ' +
         'indexes 2 and 3 in term 1, but cannot replicate them. The others elect node {second}.',
       act: (ctx) => {
         ctx.isolate('old');
@@ -504,10 +508,9 @@ export const divergentLog: Scenario = {
     {
       title: 'The log is repaired',
       narration:
-        'The network heals. Node {old} rejects the first append, which builds on entry 4: it ' +
-        'has none. Its answer says its log ends at entry 3 of term 1, so the leader backs up to ' +
-        'the last entry that can match, entry 1. That one matches, and node {old} replaces its ' +
-        'stray entries with the leader’s.',
+        'The network heals, and node {old} rejects the first append, which builds on an entry 4 ' +
+        'it does not have. Its answer shows where the logs part, so the leader backs up to entry ' +
+        '1, and node {old} replaces its stray entries with the leader’s.',
       act: (ctx) => ctx.heal(),
       until: {
         description: 'node {old} has the leader’s log',

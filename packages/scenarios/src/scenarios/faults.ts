@@ -163,9 +163,9 @@ export const neverAdvance: Scenario = {
     {
       title: 'Writes never commit',
       narration:
-        'A client writes through the leader, and waits. Each node handled one Ready, then ' +
-        'never called Advance, so the leader never even sent its first append. The diagnosis ' +
-        'names the stopped Ready loop, on the leader and on every other node.',
+        'A client writes through the leader and waits: each node handled one Ready and never ' +
+        'called Advance, so the leader never even sent its first append. The diagnosis names ' +
+        'the stopped Ready loop, on the leader and on every other node.',
       act: (ctx) => ctx.write('w1', 'k', 'v', { via: 'leader' }),
       until: { description: 'three seconds pass', withinMs: 3_000 },
       expect: {
@@ -211,6 +211,7 @@ export const neverReportSnapshot: Scenario = {
   category: 'integration-fault',
   cluster: { size: SIZE, seed: 26, faults: everywhere('never-report-snapshot') },
   fault: { fault: 'never-report-snapshot', finding: 'SnapshotNeverReported' },
+  cast: { victim: 'the lagging follower' },
   steps: [
     electLeader(),
     {
@@ -251,9 +252,9 @@ export const neverReportSnapshot: Scenario = {
     {
       title: 'The snapshot is lost',
       narration:
-        'The snapshot is dropped, as a broken connection would lose it, and the link is fine ' +
-        'again. The transport knows the send failed, but nobody tells the leader, which keeps ' +
-        'waiting for node {victim}. The diagnosis names the missing ReportSnapshot.',
+        'The snapshot is lost, as a broken connection would lose it, and nobody tells the ' +
+        'leader, which keeps waiting for node {victim}. The diagnosis names the missing ' +
+        'ReportSnapshot.',
       act: (ctx) => {
         ctx.dropHeld('MsgSnap');
         ctx.clearLinks();
@@ -287,6 +288,7 @@ export const ackOnAppend: Scenario = {
   category: 'integration-fault',
   cluster: { size: SIZE, seed: 27, faults: everywhere('ack-on-append') },
   fault: { fault: 'ack-on-append', finding: 'AckedBeforeApplied' },
+  cast: { old: 'the leader', new: 'the new leader' },
   steps: [
     electLeader({ name: 'old' }),
     {
@@ -318,9 +320,9 @@ export const ackOnAppend: Scenario = {
     {
       title: 'The leader crashes',
       narration:
-        'The leader crashes before its append leaves. The others elect a new leader (node ' +
-        '{new}) whose log never had the write: the client was told it succeeded, and it is ' +
-        'lost. The safety monitor catches it, and the diagnosis names the early acknowledgement.',
+        'The leader crashes before its append leaves, and the others elect a leader (node {new}) ' +
+        'that never had the write: it was acknowledged, and it is lost. The safety monitor ' +
+        'catches the loss, and the diagnosis names the early acknowledgement.',
       act: async (ctx) => {
         await ctx.crash('old');
         ctx.clearLinks();

@@ -53,6 +53,11 @@ export const jointConsensus: Scenario = {
   audience: ['student', 'engineer'],
   category: 'membership',
   cluster: { size: 3, seed: 11 },
+  cast: {
+    newcomer: 'the new server',
+    retiring: 'the retiring follower',
+    stays: 'the remaining follower',
+  },
   steps: [
     electLeader(),
     {
@@ -206,6 +211,7 @@ export const snapshotCatchUp: Scenario = {
   audience: ['student', 'engineer'],
   category: 'membership',
   cluster: { size: 3, seed: 12 },
+  cast: { laggard: 'the lagging follower' },
   steps: [
     electLeader(),
     {
@@ -300,6 +306,7 @@ export const leaderTransfer: Scenario = {
   audience: ['teacher', 'student', 'engineer'],
   category: 'membership',
   cluster: { size: 5, seed: 13 },
+  cast: { target: 'the chosen follower' },
   steps: [
     electLeader(),
     {
@@ -332,9 +339,9 @@ export const leaderTransfer: Scenario = {
     {
       title: 'The leader hands over',
       narration:
-        'The leader (node {leader}) is asked to hand over to node {target}. It first sends the ' +
-        'missing entry, then a MsgTimeoutNow: start an election now. Node {target} campaigns ' +
-        'at once, in term 2, and wins.',
+        'The leader (node {leader}) is asked to hand over to node {target}: it sends the missing ' +
+        'entry, then a MsgTimeoutNow, "start an election now". Node {target} campaigns at once, ' +
+        'in term 2, and wins.',
       act: (ctx) => {
         ctx.transfer('handover', 'target');
         ctx.clearLinks();

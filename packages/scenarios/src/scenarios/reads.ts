@@ -43,6 +43,7 @@ export const readIndex: Scenario = {
   audience: ['student', 'engineer'],
   category: 'basics',
   cluster: { size: 5, seed: 14, requestTimeoutMs: 3_000 },
+  cast: { old: 'the old leader', reader: 'a follower', new: 'the new leader' },
   steps: [
     electLeader({ name: 'old' }),
     {
@@ -82,8 +83,8 @@ export const readIndex: Scenario = {
     {
       title: 'A read through a follower',
       narration:
-        'Node {reader} is a follower. It asks the leader for a read index (MsgReadIndex), waits ' +
-        'until it has applied up to that index itself, and then answers from its own copy.',
+        'This time the client asks a follower (node {reader}). It gets a read index from the ' +
+        'leader (MsgReadIndex), waits until it has applied that far, and answers from its copy.',
       act: (ctx) => {
         const reader = ctx.followers()[0];
         if (reader === undefined) throw new Error('need a follower');
@@ -114,9 +115,9 @@ export const readIndex: Scenario = {
     {
       title: 'The leader is cut off',
       narration:
-        'A partition isolates the leader (node {old}), and a client asks it for x. The ' +
-        'others elect a new leader (node {new}). The old leader still thinks it leads, yet it ' +
-        'does not answer: its heartbeats reach nobody, so it cannot confirm.',
+        'A partition isolates the leader (node {old}) as a client asks it for x, and the others ' +
+        'elect a new leader (node {new}). Node {old} still thinks it leads, yet it does not ' +
+        'answer: its heartbeats reach nobody, so it cannot confirm.',
       act: (ctx) => {
         ctx.isolate('old');
         ctx.read('stale', 'x', { via: 'old' });
@@ -152,8 +153,8 @@ export const readIndex: Scenario = {
     {
       title: 'The read fails rather than lie',
       narration:
-        'The network heals and node {old} follows the new leader. Its read was never confirmed, ' +
-        'so its client gets an error in the end. A read through the new leader returns x=2.',
+        'The network heals and node {old} follows the new leader; its read, never confirmed, ' +
+        'ends in an error. A read through the new leader returns x=2.',
       act: (ctx) => {
         ctx.heal();
         ctx.read('fresh', 'x', { via: 'new' });

@@ -331,24 +331,24 @@ export class RaftCluster implements Cluster {
     this.emitControl('NodeRestarted', node, { address: n.address });
   }
 
-  addNode(opts: { learner: boolean; group?: number }): Promise<number> {
+  async addNode(opts: { learner: boolean; group?: number }): Promise<number> {
     this.checkOpen();
-    return this.membership.addNode(opts.learner, opts.group ?? 1);
+    return await this.membership.addNode(opts.learner, opts.group ?? 1);
   }
 
-  removeNode(node: number, group = 1): Promise<void> {
+  async removeNode(node: number, group = 1): Promise<void> {
     this.checkOpen();
-    return this.membership.removeNode(node, group);
+    return await this.membership.removeNode(node, group);
   }
 
-  promoteLearner(node: number, group = 1): Promise<void> {
+  async promoteLearner(node: number, group = 1): Promise<void> {
     this.checkOpen();
-    return this.membership.promoteLearner(node, group);
+    return await this.membership.promoteLearner(node, group);
   }
 
-  transferLeader(to: number, group = 1): Promise<void> {
+  async transferLeader(to: number, group = 1): Promise<void> {
     this.checkOpen();
-    return this.membership.transferLeader(to, group);
+    return await this.membership.transferLeader(to, group);
   }
 
   async compact(node: number, group = 1): Promise<number> {
@@ -359,21 +359,21 @@ export class RaftCluster implements Cluster {
     return index;
   }
 
-  put(
+  async put(
     key: string,
     value: string,
     opts: { via?: number; timeoutMs?: number; group?: number } = {},
   ): Promise<WriteResult> {
     this.checkOpen();
-    return this.requests.put(key, value, opts);
+    return await this.requests.put(key, value, opts);
   }
 
-  get(
+  async get(
     key: string,
     opts: { via?: number; timeoutMs?: number; group?: number } = {},
   ): Promise<ReadResult> {
     this.checkOpen();
-    return this.requests.get(key, opts);
+    return await this.requests.get(key, opts);
   }
 
   /** The node leading `group` at the highest term among running nodes, or null. */

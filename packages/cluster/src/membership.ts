@@ -119,6 +119,12 @@ export class Membership {
     if (cluster.leaderOf(group) === to) return;
     const leader = this.leader(group);
     const g = cluster.runningGroup(leader, group);
+    if (!g.confState.voters.includes(to as NodeId)) {
+      throw new ClusterError('InvalidRequest', `node ${to} is not a voter of group ${group}`, {
+        node: to,
+        group,
+      });
+    }
     this.c.emitControl('LeaderTransferRequested', leader, { to, group });
     cluster.knownNode(leader).runLocal(group, 'TransferLeader', () => g.transferLeader(to));
     await this.c.waitFor(

@@ -59,6 +59,9 @@ export class ClientRequests {
    */
   private pick(via: number | undefined, group: number): number {
     const cluster = this.c.cluster;
+    if (!Number.isInteger(group) || group < 1 || group > cluster.options.groups) {
+      throw new ClusterError('UnknownGroup', `no group ${group}`, { group });
+    }
     if (via !== undefined) return via;
     const proposer = cluster.proposerFor(group);
     if (proposer !== null) return proposer;

@@ -141,5 +141,8 @@ describe('membership', () => {
     await expect(c.removeNode(9)).rejects.toMatchObject({ code: 'UnknownNode' });
     await expect(c.addNode({ learner: false })).rejects.toMatchObject({ code: 'NoLeader' });
     await expect(c.transferLeader(2, 7)).rejects.toMatchObject({ code: 'UnknownGroup' });
+    await runUntil(c, () => stableLeader(c) !== null, 'a leader');
+    const learner = await settle(c, c.addNode({ learner: true }));
+    await expect(c.transferLeader(learner)).rejects.toMatchObject({ code: 'InvalidRequest' });
   });
 });

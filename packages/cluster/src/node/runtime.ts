@@ -160,6 +160,10 @@ export class NodeRuntime {
   /** Stops the node as a crash would: everything not persisted is lost. */
   async crash(status: 'crashed' | 'stopped' = 'crashed'): Promise<void> {
     if (this.status !== 'running') {
+      // A crashed node's storage was reopened for its restart; stopping it for good closes it.
+      if (this.status === 'crashed' && status === 'stopped') {
+        for (const storage of this.storages.values()) storage.close();
+      }
       this.status = status;
       return;
     }

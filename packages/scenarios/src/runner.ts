@@ -222,15 +222,16 @@ export class ScenarioRunner {
     return new StepView(this.run, this.run.cluster.recorder.lastSeq() + 1, 0);
   }
 
-  /** Stops the cluster for good. */
+  /**
+   * Stops the cluster for good. It does not wait for a step being played: that step stops
+   * where it is and its call rejects, as does every later call, with `RunnerClosed`.
+   */
   async close(): Promise<void> {
-    await this.serial(async () => {
-      if (this.closed) return;
-      this.closed = true;
-      this.stopPacer();
-      this.run.close();
-      await this.run.cluster.close();
-    });
+    if (this.closed) return;
+    this.closed = true;
+    this.stopPacer();
+    this.run.close();
+    await this.run.cluster.close();
   }
 
   private stepInfo(index: number, step: ScenarioStep): StepInfo {
@@ -243,7 +244,7 @@ export class ScenarioRunner {
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const result = this.queue.then(async () => {
-      if (this.closed) throw new ScenarioError('RunnerClosed', 'the scenario runner is closed');
+      if (this.closed) throw closedError();
       this.busy = true;
       try {
         return await fn();
@@ -261,6 +262,10 @@ export class ScenarioRunner {
     this.run.close();
     await previous.close();
     const cluster = await startCluster(this.scenario, this.options);
+    if (this.closed) {
+      await cluster.close();
+      throw closedError();
+    }
     this.run = new RunRecord(cluster, this.scenario.cast);
     this.position = 0;
     this.outcomes = [];
@@ -339,9 +344,10 @@ export class ScenarioRunner {
   private async advance(ms: number, paced: boolean): Promise<void> {
     const c = this.run.cluster;
     if (paced) {
-      while (c.isPaused()) await sleep(PACE_INTERVAL_MS * 5);
+      while (c.isPaused() && !this.closed) await sleep(PACE_INTERVAL_MS * 5);
       await sleep(ms / c.scheduler.speed());
     }
+    if (this.closed) throw closedError();
     c.advance(ms);
     await drain();
   }
@@ -354,7 +360,12 @@ export class ScenarioRunner {
       const now = performance.now();
       const ms = Math.min(2_000, (now - last) * c.scheduler.speed());
       last = now;
-      c.advance(ms);
+      try {
+        c.advance(ms);
+      } catch {
+        // The cluster was closed behind the runner's back (say, deleted by the server).
+        this.stopPacer();
+      }
     }, PACE_INTERVAL_MS);
     this.pacer.unref?.();
   }
@@ -385,6 +396,10 @@ async function startCluster(scenario: Scenario, options: RunnerOptions): Promise
 /** Lets every promise callback that virtual time released run before time moves again. */
 function drain(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+function closedError(): ScenarioError {
+  return new ScenarioError('RunnerClosed', 'the scenario runner is closed');
 }
 
 function sleep(ms: number): Promise<void> {

@@ -153,6 +153,26 @@ describe('ScenarioRunner', () => {
     await runner.close();
   });
 
+  it('waits while the cluster is paused during a paced step, and close() ends the wait', async () => {
+    const runner = await ScenarioRunner.start(scenario('leader-election'), { paced: true });
+    runner.cluster.setSpeed(100);
+    runner.cluster.pause();
+    const t0 = runner.cluster.scheduler.now();
+
+    const step = runner.forward();
+    const settled = step.then(
+      () => 'resolved',
+      (err: { code?: string }) => err.code,
+    );
+    await new Promise((r) => setTimeout(r, 150));
+    const waited = runner.cluster.scheduler.now() - t0;
+    await runner.close();
+
+    expect(waited).toBe(0);
+    expect(await settled).toBe('RunnerClosed');
+    expect(runner.state().position).toBe(0);
+  });
+
   it('gives a JSON-safe state', async () => {
     const runner = await ScenarioRunner.start(scenario('read-index'));
     await runner.goTo(4);

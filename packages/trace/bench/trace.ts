@@ -10,8 +10,13 @@
  * Prints one JSON object, with the machine it ran on.
  *
  *   pnpm bench:trace [--events 1000000] [--source cluster|generator] [--seed 7] [--k 1000]
+ *                    [--save trace.ndjson] [--file trace.ndjson]
+ *
+ * `--save` writes the recorded trace to a file; `--file` measures a trace file instead of
+ * recording one (any trace `parseTrace` reads, etcd raft's included).
  */
 
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseTrace, serializeTrace, type Trace, TraceReplay } from '../src/index.ts';
 import { recordClusterRun } from './cluster-run.ts';
@@ -23,6 +28,8 @@ interface Args {
   source: 'cluster' | 'generator';
   seed: number;
   k: number;
+  file?: string;
+  save?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -32,6 +39,8 @@ function parseArgs(argv: string[]): Args {
     if (flag === '--events') args.events = Number(value);
     else if (flag === '--seed') args.seed = Number(value);
     else if (flag === '--k') args.k = Number(value);
+    else if (flag === '--file') args.file = value;
+    else if (flag === '--save') args.save = value;
     else if (flag === '--source' && (value === 'cluster' || value === 'generator')) {
       args.source = value;
     } else throw new Error(`unknown argument ${flag} ${value}`);
@@ -40,7 +49,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 interface Source {
-  kind: 'createCluster' | 'generator';
+  kind: 'createCluster' | 'generator' | 'file';
   text: string;
   detail: Record<string, unknown>;
   /** Roles, terms and commits the source itself reports at the end, by node. */
@@ -48,6 +57,14 @@ interface Source {
 }
 
 async function record(args: Args): Promise<Source> {
+  if (args.file !== undefined) {
+    return {
+      kind: 'file',
+      text: readFileSync(args.file, 'utf8'),
+      detail: { file: args.file },
+      final: [],
+    };
+  }
   if (args.source === 'cluster') {
     try {
       const t0 = performance.now();
@@ -143,6 +160,7 @@ async function main(): Promise<void> {
   };
   const source = await record(args);
   const text = source.text;
+  if (args.save !== undefined) writeFileSync(args.save, text);
   const baseMb = heapUsedMb();
 
   // Warm up the parser once, so that the figure is the parse, not the compiler.

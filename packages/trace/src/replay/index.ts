@@ -8,6 +8,7 @@ export { termAt } from './log-runs.ts';
 export { MOMENT_KINDS, type MomentKind } from './navigation.ts';
 export {
   DEFAULT_CHECKPOINT_EVERY,
+  type LogEntryView,
   type OpenTraceResult,
   openTrace,
   type ReplayStats,

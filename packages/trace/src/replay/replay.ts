@@ -16,6 +16,7 @@
 import type { TraceEvent, TraceHeader } from '../events.ts';
 import { parseTrace, type Trace, type TraceError } from '../ndjson.ts';
 import { EntryBook } from './entry-book.ts';
+import { termAt } from './log-runs.ts';
 import { ReplayMachine } from './machine.ts';
 import { type MomentKind, Navigator } from './navigation.ts';
 import { type ReplaySnapshot, toSnapshot } from './snapshot-view.ts';
@@ -41,6 +42,15 @@ export interface ReplayStats {
   entries: number;
   /** Bytes of the sequence/time columns and the navigation columns. */
   columnBytes: number;
+}
+
+/** One log entry at a replayed moment; null where the trace does not say. */
+export interface LogEntryView {
+  index: number;
+  term: number | null;
+  type: string | null;
+  bytes: number | null;
+  summary: string | null;
 }
 
 export type OpenTraceResult = { ok: true; replay: TraceReplay } | { ok: false; error: TraceError };
@@ -154,6 +164,34 @@ export class TraceReplay {
   /** The `ClusterSnapshot` view of a state of this replay, entries described from the trace. */
   toSnapshot(state: ReplayState): ReplaySnapshot {
     return toSnapshot(state, (group, index, term) => this.book.get(group, index, term));
+  }
+
+  /**
+   * Entries `lo..hi` of a node's log at a replayed moment, with what the trace says of each
+   * (null where it says nothing), clipped to the log as it was then.
+   */
+  entriesOf(
+    state: ReplayState,
+    node: number,
+    group: number,
+    lo: number,
+    hi: number,
+  ): LogEntryView[] {
+    const log = state.nodes.find((n) => n.id === node)?.groups.find((g) => g.group === group)?.log;
+    if (log === undefined || log.lastIndex === null) return [];
+    const out: LogEntryView[] = [];
+    for (let index = Math.max(lo, log.firstIndex); index <= Math.min(hi, log.lastIndex); index++) {
+      const term = termAt(log.runs, index) ?? null;
+      const info = term === null ? undefined : this.book.get(group, index, term);
+      out.push({
+        index,
+        term,
+        type: info?.type ?? null,
+        bytes: info?.bytes ?? null,
+        summary: info?.summary ?? null,
+      });
+    }
+    return out;
   }
 
   /** The sequence number of the first such moment after `seq`, or null. */

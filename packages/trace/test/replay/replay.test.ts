@@ -265,6 +265,22 @@ describe('the ClusterSnapshot view of a native trace', () => {
     expect(g?.log.entries.at(-1)?.summary).toMatch(/^put k\d+$/);
   });
 
+  it('lists any stretch of a log with terms, types and the proposals that landed there', () => {
+    const end = replay.stateAt(replay.lastSeq);
+    const node = end.nodes[0];
+    const last = node?.groups[0]?.log.lastIndex ?? 0;
+    const truth = run.logs[node?.id ?? 0] ?? [];
+
+    const entries = replay.entriesOf(end, node?.id ?? 0, 1, last - 199, last + 10);
+
+    expect(entries.map((e) => e.index)).toEqual(
+      Array.from({ length: 200 }, (_, i) => last - 199 + i),
+    );
+    expect(entries.map((e) => e.term)).toEqual(truth.slice(last - 200, last));
+    expect(entries.every((e) => e.type === 'EntryNormal')).toBe(true);
+    expect(entries.filter((e) => e.summary?.startsWith('put ')).length).toBeGreaterThan(150);
+  });
+
   it('still marks what no trace records: addresses, election timers, kv size', () => {
     expect(snap.unknown).toContain('nodes.1.address');
     expect(snap.unknown).toContain('nodes.1.groups.1.electionElapsedTicks');

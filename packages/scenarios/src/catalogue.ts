@@ -13,6 +13,7 @@ import {
   checkQuorum,
   rejoinWithoutPreVote,
   rejoinWithPreVote,
+  splitVote,
   staleLeader,
 } from './scenarios/elections.ts';
 import {
@@ -20,7 +21,6 @@ import {
   leaderCrash,
   majorityPartition,
   minorityPartition,
-  splitVote,
   threeWaySplit,
 } from './scenarios/failures.ts';
 import {

@@ -1,7 +1,7 @@
 /**
- * The election refinements of etcd raft: PreVote, which keeps a node that was cut off from
- * disrupting the cluster when it returns, and CheckQuorum, which makes a leader that cannot
- * reach a majority step down.
+ * Elections beyond the first: a split vote, and the refinements of etcd raft: PreVote, which
+ * keeps a node that was cut off from disrupting the cluster when it returns, and CheckQuorum,
+ * which makes a leader that cannot reach a majority step down.
  */
 
 import { all, caughtUp, hasRole, settled, stableLeader } from '../conditions.ts';
@@ -18,6 +18,18 @@ function termBeforeStep(v: StepView, ref: string): number {
     if (e.kind === 'state' && e.node === id && e.term > t) t = e.term;
   }
   return t;
+}
+
+/** Vote responses of term 1 node `to` has received in the run, granted or refused. */
+function grants(v: StepView, to: number, reject: boolean): number {
+  return v.events.filter(
+    (e) =>
+      e.kind === 'state' &&
+      e.name === 'ReceiveRequestVoteResponse' &&
+      e.node === to &&
+      e.msg?.reject === reject &&
+      e.msg.term === 1,
+  ).length;
 }
 
 /** Whether `ref` stopped leading during this step. */
@@ -342,5 +354,93 @@ export const staleLeader: Scenario = {
       },
     },
     retryWrite('retry', 'k', 'new'),
+  ],
+};
+
+export const splitVote: Scenario = {
+  id: 'split-vote',
+  title: 'A split vote',
+  summary:
+    'Two of four nodes campaign at the same moment and each collects two votes, short of the ' +
+    'three a majority needs. Nobody wins the term; randomized timeouts make the next try ' +
+    'succeed.',
+  audience: ['teacher', 'student'],
+  category: 'elections',
+  cluster: { size: 4, seed: 7, core: { preVote: false } },
+  steps: [
+    {
+      title: 'Two candidates at once',
+      narration:
+        'Nodes 1 and 2 time out together, vote for themselves and ask for votes in term 1. Node ' +
+        '3 hears from node 1 first and node 4 from node 2 first; each votes for the first to ask.',
+      act: (ctx) => {
+        ctx.setLink(1, 4, { delayMs: 40, types: ['MsgVote'] });
+        ctx.setLink(2, 3, { delayMs: 40, types: ['MsgVote'] });
+        ctx.campaign(1);
+        ctx.campaign(2);
+      },
+      until: {
+        description: 'each candidate has two votes',
+        test: (v) => grants(v, 1, false) >= 2 && grants(v, 2, false) >= 2,
+        withinMs: 500,
+        everyMs: 1,
+      },
+      expect: { leader: null, roles: { 1: 'StateCandidate', 2: 'StateCandidate' } },
+    },
+    {
+      title: 'Nobody wins term 1',
+      narration:
+        'Each candidate refuses the other, and the late requests find nodes 3 and 4 already ' +
+        'voted. With two refusals out of four, neither candidate can reach three votes, so both ' +
+        'become followers again.',
+      until: {
+        description: 'both candidates have given up',
+        test: (v) => v.group(1)?.role === 'StateFollower' && v.group(2)?.role === 'StateFollower',
+        withinMs: 500,
+      },
+      expect: {
+        leader: null,
+        roles: { 1: 'StateFollower', 2: 'StateFollower' },
+        findings: ['SplitVote', 'NoLeader'],
+        checks: [
+          {
+            description: 'Each candidate got two votes and two refusals, and the term is 1',
+            check: (v) => {
+              const counts = [grants(v, 1, false), grants(v, 1, true), grants(v, 2, false)];
+              counts.push(grants(v, 2, true));
+              if (!counts.every((n) => n === 2)) return `counts ${counts.join(', ')}`;
+              return maxTerm(v) === 1 ? null : `the highest term is ${maxTerm(v)}`;
+            },
+          },
+        ],
+      },
+    },
+    {
+      title: 'Randomized timeouts break the tie',
+      narration:
+        'Each node waits out a new random election timeout. The first to run out starts term 2 ' +
+        'alone and wins it (node {leader}).',
+      act: (ctx) => ctx.clearLinks(),
+      until: {
+        description: 'a leader is elected and every node has its log',
+        test: caughtUp,
+        withinMs: ELECTION_WITHIN_MS,
+      },
+      after: (ctx, view) => {
+        const leader = view.stableLeader();
+        if (leader !== null) ctx.name('leader', leader);
+      },
+      expect: {
+        leader: 'any',
+        caughtUp: true,
+        healthy: true,
+        checks: [
+          {
+            description: 'The leader was elected in a later term',
+            check: (v) => (maxTerm(v) >= 2 ? null : `term ${maxTerm(v)}`),
+          },
+        ],
+      },
+    },
   ],
 };

@@ -115,9 +115,11 @@ export async function buildServer(opts: Partial<ServerOptions> = {}): Promise<Fa
 
   try {
     await app.register(errorsPlugin);
+    // Before auth: its hooks must mark an upgrade request as such even when auth refuses it,
+    // so that the refused socket is closed rather than left open.
+    await app.register(websocket, { options: { maxPayload: 4096 } });
     await app.register(authPlugin, { token, allowedOrigins: options.allowedOrigins });
     await app.register(openapiPlugin, { version: SERVER_VERSION });
-    await app.register(websocket, { options: { maxPayload: 4096 } });
     await app.register(clustersPlugin, {
       createCluster: options.createCluster ?? (await runtimeFactory()),
       defaults: { ...DEFAULT_CLUSTER_DEFAULTS, ...options.clusterDefaults },

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fakeServer } from './support/server.ts';
+import WebSocket from 'ws';
+import { fakeServer, listen } from './support/server.ts';
+import { openViewer, streamUrl } from './support/viewer-client.ts';
 
 const crash = { method: 'POST', url: '/api/clusters/default/nodes/2/crash' } as const;
 
@@ -65,5 +67,22 @@ describe('auth', () => {
     expect(foreign.statusCode).toBe(403);
     expect(foreign.json().error.code).toBe('CrossOriginRequest');
     expect(own.statusCode).toBe(204);
+  });
+
+  it('refuses a stream opened by a page of another origin', async () => {
+    const { app } = await fakeServer();
+    const url = streamUrl(await listen(app), 'default');
+
+    const status = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(url, { origin: 'http://evil.example' });
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once('open', () => reject(new Error('the stream opened')));
+      ws.once('error', () => {});
+    });
+    const own = await openViewer(url);
+
+    expect(status).toBe(403);
+    await expect(own.waitFor((m) => m.type === 'hello')).resolves.toBeDefined();
+    await own.close();
   });
 });

@@ -5,7 +5,9 @@
  * reading state and watching the stream stay open.
  *
  * Either way, a changing request sent by a web page of another origin is refused, so that a
- * page the user happens to visit cannot crash nodes on their machine.
+ * page the user happens to visit cannot crash nodes on their machine; so is a WebSocket opened
+ * by such a page, which browsers do not subject to CORS and which would let it read the trace
+ * (keys and values included).
  */
 
 import { timingSafeEqual } from 'node:crypto';
@@ -56,13 +58,15 @@ export const authPlugin = rootPlugin<AuthPluginOptions>('raftlens-auth', async (
   app.decorate('authToken', opts.token);
 
   app.addHook('onRequest', async (request, reply) => {
-    if (SAFE_METHODS.has(request.method)) return;
+    const upgrade = request.headers.upgrade?.toLowerCase() === 'websocket';
+    if (SAFE_METHODS.has(request.method) && !upgrade) return;
     const origin = request.headers.origin;
     if (origin !== undefined && !sameOrigin(request, origin, opts.allowedOrigins)) {
-      throw new ApiError('CrossOriginRequest', `requests from ${origin} may not change state`, {
+      throw new ApiError('CrossOriginRequest', `pages from ${origin} may not use this server`, {
         origin,
       });
     }
+    if (upgrade) return;
     if (opts.token !== null && !tokenMatches(request.headers.authorization, opts.token)) {
       reply.header('www-authenticate', 'Bearer realm="raftlens"');
       throw new ApiError(

@@ -105,7 +105,7 @@ export function toSnapshot(
     cluster: state.header.cluster,
     mode: state.header.mode,
     paused: state.paused,
-    speed: state.speed ?? 1,
+    speed: m.num('speed', state.speed),
     tickMs: m.num('tickMs', state.tickMs),
     groups: [...groups].sort((a, b) => a - b),
     nodes,
@@ -116,7 +116,6 @@ export function toSnapshot(
     wallMs: state.wallMs,
     unknown: m.unknown,
   };
-  if (state.speed === null) m.mark('speed');
   if (state.header.seed !== undefined) snap.seed = state.header.seed;
   if (state.header.importedFrom !== undefined) snap.importedFrom = state.header.importedFrom;
   return snap;

@@ -235,11 +235,6 @@ export class GroupRuntime {
     this.processReady();
   }
 
-  campaign(): void {
-    this.rn.campaign();
-    this.processReady();
-  }
-
   /** Registers a write; `submitWrite` proposes it (now, or when a paused cluster gets to it). */
   beginWrite(id: string, key: string, value: string, timeoutMs: number): Promise<WriteResult> {
     const promise = this.requests.addWrite(id, key, value, timeoutMs);
@@ -294,26 +289,24 @@ export class GroupRuntime {
   }
 
   /**
-   * Takes a snapshot of the state machine at `applied` and discards the log up to it. Returns
-   * the new first index - 1 (the snapshot's index), unchanged if there was nothing to compact.
+   * Takes a snapshot of the state machine at `applied` (unless one is there already) and
+   * discards the log up to it. Returns the index the log now starts after.
    */
   compact(): number {
-    const index = this.applied;
-    const snapIndex = this.storage.firstIndex() - 1;
-    if (index <= snapIndex) return snapIndex;
-    const created = this.storage.createSnapshot(
-      index as Entry['index'],
-      this.confState,
-      this.kv.snapshotData(),
-    );
-    if ('code' in created) throw new Error(`createSnapshot(${index}): ${created.message}`);
-    const err = this.storage.compact(index as Entry['index']);
-    if (err !== null && err !== undefined) {
-      throw new Error(`compact(${index}): ${(err as RaftStorageErrorLike).message}`);
+    const index = this.applied as Entry['index'];
+    const snap = this.storage.snapshot();
+    const snapIndex = 'metadata' in snap ? snap.metadata.index : 0;
+    if (index > snapIndex) {
+      const created = this.storage.createSnapshot(index, this.confState, this.kv.snapshotData());
+      if ('code' in created) throw new Error(`createSnapshot(${index}): ${created.message}`);
+    }
+    if (index > this.storage.firstIndex() - 1) {
+      const err = this.storage.compact(index);
+      if (err !== null) throw new Error(`compact(${index}): ${err.message}`);
     }
     this.storage.sync();
     this.log.info({ index }, 'compacted the log');
-    return index;
+    return this.storage.firstIndex() - 1;
   }
 
   /** Stops the group: nothing it holds will be stepped again; every request fails. */
@@ -407,9 +400,7 @@ export class GroupRuntime {
   private persist(rd: Ready): void {
     if (rd.snapshot !== null) {
       const err = this.storage.applySnapshot(rd.snapshot);
-      if (err !== null && err !== undefined) {
-        throw new Error(`applySnapshot: ${(err as RaftStorageErrorLike).message}`);
-      }
+      if (err !== null) throw new Error(`applySnapshot: ${err.message}`);
     }
     if (rd.entries.length > 0) this.storage.append(rd.entries);
     if (rd.hardState !== null) this.storage.setHardState(rd.hardState);
@@ -536,10 +527,6 @@ export class GroupRuntime {
       tick: this.host.tickCount(),
     };
   }
-}
-
-interface RaftStorageErrorLike {
-  message: string;
 }
 
 /** Why a node cannot campaign, in words (the core tells only when asked to campaign). */

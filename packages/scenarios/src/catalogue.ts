@@ -5,9 +5,15 @@
 
 import type { CoreOptions, IntegrationFault } from '@raftlens/cluster';
 import type { FindingCode } from '@raftlens/diagnose';
+import { ScenarioError } from './errors.ts';
 import type { Audience, Scenario, ScenarioCategory } from './model.ts';
 import { resolveNarration } from './narration.ts';
-import { SCENARIO_NET_LATENCY_MS, SCENARIO_TICK_MS } from './runner.ts';
+import {
+  type RunnerOptions,
+  SCENARIO_NET_LATENCY_MS,
+  SCENARIO_TICK_MS,
+  ScenarioRunner,
+} from './runner.ts';
 import { leaderElection, logReplication } from './scenarios/basics.ts';
 import {
   checkQuorum,
@@ -67,6 +73,21 @@ const BY_ID = new Map(SCENARIOS.map((s) => [s.id, s]));
 /** The scenario with this id, or undefined. */
 export function getScenario(id: string): Scenario | undefined {
   return BY_ID.get(id);
+}
+
+/**
+ * Starts the catalogue's scenario `id` on a fresh simulated cluster, before its first step
+ * (what `POST /api/scenarios/{id}/start` does). Rejects with `UnknownScenario` for an unknown id.
+ */
+export async function startScenario(
+  id: string,
+  options: RunnerOptions = {},
+): Promise<ScenarioRunner> {
+  const scenario = getScenario(id);
+  if (scenario === undefined) {
+    throw new ScenarioError('UnknownScenario', `no scenario is called '${id}'`, { id });
+  }
+  return ScenarioRunner.start(scenario, options);
 }
 
 /** A scenario as the API lists it: no functions, narration without run-time node numbers. */

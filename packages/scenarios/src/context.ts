@@ -156,13 +156,16 @@ export class ScenarioContext {
   /**
    * Makes a node start an election now, as if its election timeout had fired.
    *
-   * TODO(cluster): the Cluster surface has no campaign control; this reaches the group through
-   * `RaftCluster.runningGroup`, and no control event records the request in the trace.
+   * TODO(cluster): the Cluster surface has no campaign control; this reaches the group's
+   * RawNode through `RaftCluster.runningGroup`, and no control event records the request.
    */
   campaign(node: NodeRef): void {
     const id = this.node(node);
     const g = this.run.cluster.runningGroup(id, 1);
-    this.run.cluster.knownNode(id).runLocal(1, 'Campaign', () => g.campaign());
+    this.run.cluster.knownNode(id).runLocal(1, 'Campaign', () => {
+      g.rn.campaign();
+      g.processReady();
+    });
   }
 
   /**

@@ -3,7 +3,7 @@
  * student, or an engineer reproducing a stuck commit.
  *
  * ```ts
- * const runner = await ScenarioRunner.start(getScenario('leader-election')!);
+ * const runner = await startScenario('leader-election');
  * await runner.forward();          // runs step 1 on virtual time; same seed, same run
  * runner.state();                  // narration, checks, findings, snapshot
  * await runner.back();             // replays from the seed to the step before
@@ -18,6 +18,7 @@ export {
   listScenarios,
   SCENARIOS,
   type ScenarioInfo,
+  startScenario,
 } from './catalogue.ts';
 /** Conditions for `until` and custom checks. */
 export * as conditions from './conditions.ts';

@@ -1,6 +1,12 @@
 import type { RaftCluster } from '@raftlens/cluster';
 import { describe, expect, it } from 'vitest';
-import { conditions, getScenario, type Scenario, ScenarioRunner } from '../src/index.ts';
+import {
+  conditions,
+  getScenario,
+  type Scenario,
+  ScenarioRunner,
+  startScenario,
+} from '../src/index.ts';
 
 function scenario(id: string): Scenario {
   const s = getScenario(id);
@@ -77,6 +83,14 @@ describe('ScenarioRunner', () => {
     expect(before.next?.narration).toContain('campaigns and wins.');
     expect(after.step?.narration).toMatch(/campaigns and wins \(node \d\)\./);
     expect(after.next?.narration).toMatch(/through the leader \(node \d\)/);
+    await runner.close();
+  });
+
+  it('starts a catalogue scenario by id, and refuses an unknown one', async () => {
+    const runner = await startScenario('split-vote', { clusterName: 'class-1' });
+
+    expect(runner.state()).toMatchObject({ scenarioId: 'split-vote', cluster: 'class-1' });
+    await expect(startScenario('no-such')).rejects.toMatchObject({ code: 'UnknownScenario' });
     await runner.close();
   });
 

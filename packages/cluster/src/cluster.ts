@@ -48,6 +48,7 @@ import { Waiters } from './time/waiters.ts';
 import { clusterSnapshot } from './trace/cluster-snapshot.ts';
 import { netEventOf } from './trace/net-event.ts';
 import { type TraceListener, TraceRecorder } from './trace/recorder.ts';
+import type { TransportStats } from './transport/types.ts';
 
 /** Events kept for late subscribers and tests, by default. */
 const RETAINED_EVENTS = 20_000;
@@ -424,6 +425,11 @@ export class RaftCluster implements Cluster {
     }
     this.addresses.set(id, address);
     for (const n of this.nodes.values()) if (n.status === 'running') n.connect(id, address);
+  }
+
+  /** A node's transport counters (frames, bytes, reconnects, ...); null while it is down. */
+  transportStats(node: number): TransportStats | null {
+    return this.knownNode(node).transportStats();
   }
 
   /** The key-value pairs a node's state machine holds (a local, possibly stale view). */

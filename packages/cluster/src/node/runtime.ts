@@ -23,7 +23,7 @@ import { every } from '../time/periodic.ts';
 import type { SeededRandom } from '../time/random.ts';
 import type { Scheduler, TimerHandle } from '../time/scheduler.ts';
 import { summarizeMessage as summarize } from '../trace/summary.ts';
-import type { Envelope, NodeTransport } from '../transport/types.ts';
+import type { Envelope, NodeTransport, TransportStats } from '../transport/types.ts';
 import { type AppliedConfChange, GroupRuntime } from './group.ts';
 import { EntrySummaries, groupView, persistedGroupView } from './group-view.ts';
 import { levelEnabled, type RuntimeLogger } from './logger.ts';
@@ -77,6 +77,8 @@ export class NodeRuntime {
   private tickCount = 0;
   private incarnation = 0;
   private inbox: InboxItem[] = [];
+  /** True while the inbox is being run through; items queued meanwhile join the run. */
+  private draining = false;
   private readonly summaries = new Map<number, EntrySummaries>();
   private readonly log: RuntimeLogger;
   private readonly debugOn: boolean;
@@ -143,12 +145,6 @@ export class NodeRuntime {
     throw new Error('unreachable');
   }
 
-  /** Adds a group to a running node, with a fresh storage. */
-  hostGroup(g: number, storage: NodeStorage): void {
-    this.storages.set(g, storage);
-    if (this.status === 'running') this.startGroup(g);
-  }
-
   /** Stops this node's replica of a group for good (it was removed from the group). */
   dropGroup(g: number): void {
     this.groups.get(g)?.stop('NodeCrashed', `node ${this.id} left group ${g}`);
@@ -199,7 +195,8 @@ export class NodeRuntime {
     return this.transport.send(to, env);
   }
 
-  transportStats() {
+  /** The transport's counters, or null while the node is down. */
+  transportStats(): TransportStats | null {
     return this.transport?.stats() ?? null;
   }
 
@@ -218,10 +215,27 @@ export class NodeRuntime {
         label,
         run,
       });
+      this.drainIfRunning();
       return true;
     }
     run();
     return true;
+  }
+
+  /**
+   * Keeps order when the inbox is not empty but the cluster runs (it was resumed, or an item
+   * was queued behind others): everything goes through the inbox until it is empty again.
+   */
+  private drainIfRunning(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.inbox.length > 0 && !this.host.isPaused() && this.status === 'running') {
+        this.runOldest();
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
   /** One tick of every group, unless paused. */
@@ -399,6 +413,7 @@ export class NodeRuntime {
         from,
         env,
       });
+      this.drainIfRunning();
       return;
     }
     this.deliver(from, env);

@@ -259,6 +259,7 @@ export class ScenarioRunner {
   private async replayTo(position: number): Promise<void> {
     this.stopPacer();
     const previous = this.run.cluster;
+    const speed = previous.scheduler.speed();
     this.run.close();
     await previous.close();
     const cluster = await startCluster(this.scenario, this.options);
@@ -266,6 +267,9 @@ export class ScenarioRunner {
       await cluster.close();
       throw closedError();
     }
+    // A class watching at a quarter of real time keeps watching at that speed. Speed changes
+    // nothing in virtual time, only the SpeedSet event it records.
+    if (speed !== 1) cluster.setSpeed(speed);
     this.run = new RunRecord(cluster, this.scenario.cast);
     this.position = 0;
     this.outcomes = [];

@@ -157,6 +157,17 @@ describe('ScenarioRunner', () => {
     await runner.close();
   });
 
+  it('keeps the speed a class chose across a replay', async () => {
+    const runner = await ScenarioRunner.start(scenario('split-vote'));
+    runner.cluster.setSpeed(0.25);
+    await runner.forward();
+
+    await runner.back();
+
+    expect(runner.cluster.snapshot().speed).toBe(0.25);
+    await runner.close();
+  });
+
   it('serialises calls: a back() issued during a forward() waits for it', async () => {
     const runner = await ScenarioRunner.start(scenario('leader-crash'));
 

@@ -52,16 +52,25 @@ export class StreamHub {
   /** Starts streaming to a newly connected socket: `hello` with the present, then events. */
   add(socket: WebSocket): Viewer {
     if (this.unsubscribe === null) this.start();
-    // Events that happened before the snapshot must not reach the new viewer after it.
-    this.flush();
-    const viewer = new Viewer(this.nextViewerId++, socket, this.limits, this.log);
-    const snapshot = this.cluster.snapshot();
-    viewer.offer(
-      toFrame(
-        { type: 'hello', version: STREAM_VERSION, cluster: this.cluster.name, snapshot },
-        { seq: snapshot.seq, received: this.received },
-      ),
-    );
+    let viewer: Viewer;
+    try {
+      // Events that happened before the snapshot must not reach the new viewer after it.
+      this.flush();
+      viewer = new Viewer(this.nextViewerId++, socket, this.limits, this.log);
+      const snapshot = this.cluster.snapshot();
+      viewer.offer(
+        toFrame(
+          { type: 'hello', version: STREAM_VERSION, cluster: this.cluster.name, snapshot },
+          { seq: snapshot.seq, received: this.received },
+        ),
+      );
+    } catch (err) {
+      if (this.viewers.size === 0) {
+        this.stop();
+        this.onIdle(this);
+      }
+      throw err;
+    }
     this.viewers.add(viewer);
     socket.on('message', (data, isBinary) => this.onViewerMessage(viewer, data, isBinary));
     socket.on('close', () => this.remove(viewer));

@@ -109,8 +109,11 @@ export interface Cluster {
   readonly options: ClusterOptions;
 
   snapshot(): ClusterSnapshot;
-  /** Subscribes to every trace event, in sequence order; returns the unsubscribe function. */
-  subscribe(listener: (e: TraceEvent) => void): () => void;
+  /**
+   * Subscribes to every trace event, in sequence order; returns the unsubscribe function.
+   * `fromSeq` first replays the retained events from that sequence number on.
+   */
+  subscribe(listener: (e: TraceEvent) => void, opts?: { fromSeq?: number }): () => void;
 
   pause(): void;
   resume(): void;
@@ -137,10 +140,13 @@ export interface Cluster {
   put(
     key: string,
     value: string,
-    opts?: { via?: number; timeoutMs?: number },
+    opts?: { via?: number; timeoutMs?: number; group?: number },
   ): Promise<WriteResult>;
   /** A linearizable read through ReadIndex. */
-  get(key: string, opts?: { via?: number; timeoutMs?: number }): Promise<ReadResult>;
+  get(
+    key: string,
+    opts?: { via?: number; timeoutMs?: number; group?: number },
+  ): Promise<ReadResult>;
 
   close(): Promise<void>;
 }

@@ -170,7 +170,11 @@ async function main(): Promise<void> {
   const parseMs = Math.round(performance.now() - t0);
   const parsedMb = heapUsedMb() - baseMb;
   t0 = performance.now();
-  let replay: TraceReplay | undefined = TraceReplay.fromTrace(trace, { checkpointEvery: args.k });
+  // As `openTrace` does: the parsed events become the replay's.
+  let replay: TraceReplay | undefined = TraceReplay.fromTrace(trace, {
+    checkpointEvery: args.k,
+    adoptEvents: true,
+  });
   const indexBuildMs = Math.round(performance.now() - t0);
   trace = undefined;
   const replayMb = heapUsedMb() - baseMb;
@@ -184,7 +188,11 @@ async function main(): Promise<void> {
     baseMb,
   );
   const bareMb = heapHeldBy(
-    () => TraceReplay.fromTrace(parse(text), { checkpointEvery: Number.MAX_SAFE_INTEGER }),
+    () =>
+      TraceReplay.fromTrace(parse(text), {
+        checkpointEvery: Number.MAX_SAFE_INTEGER,
+        adoptEvents: true,
+      }),
     baseMb,
   );
 

@@ -32,6 +32,12 @@ export interface TraceReplayOptions {
   intern?: boolean;
   /** What the source of the trace does not record, in plain words (from the importer). */
   unknowns?: readonly string[];
+  /**
+   * The events given become the replay's: interning may replace their repeated parts in
+   * place rather than copy them (faster, less garbage). Only when the caller keeps no use of
+   * them; `openTrace` sets it. Default false.
+   */
+  adoptEvents?: boolean;
 }
 
 export interface ReplayStats {
@@ -59,7 +65,10 @@ export type OpenTraceResult = { ok: true; replay: TraceReplay } | { ok: false; e
 export function openTrace(text: string, options: TraceReplayOptions = {}): OpenTraceResult {
   const parsed = parseTrace(text);
   if (!parsed.ok) return parsed;
-  return { ok: true, replay: TraceReplay.fromTrace(parsed.trace, options) };
+  return {
+    ok: true,
+    replay: TraceReplay.fromTrace(parsed.trace, { adoptEvents: true, ...options }),
+  };
 }
 
 export class TraceReplay {
@@ -88,7 +97,10 @@ export class TraceReplay {
     this.header = header;
     this.unknowns = options.unknowns ?? [];
     this.checkpointEvery = every;
-    this.store = new EventStore({ intern: options.intern ?? true });
+    this.store = new EventStore({
+      intern: options.intern ?? true,
+      adopt: options.adoptEvents ?? false,
+    });
     this.head = new ReplayMachine(header);
     this.checkpoints = [this.head.clone()];
     for (const e of events) this.append(e);

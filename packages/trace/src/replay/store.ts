@@ -25,8 +25,12 @@ export class EventStore {
   private readonly wallHigh = new Float64Column(1024);
   private readonly interner: Interner | null;
 
-  constructor(opts: { intern: boolean }) {
-    this.interner = opts.intern ? new Interner() : null;
+  /**
+   * `intern` shares repeated parts; `adopt` lets it do so in the events given (which then
+   * belong to the store) instead of in copies.
+   */
+  constructor(opts: { intern: boolean; adopt?: boolean }) {
+    this.interner = opts.intern ? new Interner(opts.adopt ?? false) : null;
   }
 
   get length(): number {
@@ -82,7 +86,12 @@ class Interner {
   private readonly strings = new Map<string, string>();
   private readonly lists = new Map<string, readonly number[]>();
   private readonly confs = new Map<string, [number[], number[]]>();
-  private recent = new Map<string, MessageSummary>();
+  /** Recent messages by a hash of their fields; cleared when `recentCount` reaches the bound. */
+  private recent = new Map<number, MessageSummary[]>();
+  private recentCount = 0;
+
+  /** With `adopt`, events are the store's own: their parts are replaced in place, not copied. */
+  constructor(private readonly adopt: boolean) {}
 
   event(e: TraceEvent): TraceEvent {
     switch (e.kind) {
@@ -96,19 +105,20 @@ class Interner {
   }
 
   private state(e: StateEvent): StateEvent {
-    const out: StateEvent = {
-      ...e,
-      name: this.str(e.name),
-      role: this.str(e.role),
-      conf: this.conf(e.conf),
-      learners: this.list(e.learners) as number[],
-    };
+    const out: StateEvent = this.adopt ? e : { ...e };
+    out.name = this.str(e.name);
+    out.role = this.str(e.role);
+    out.conf = this.conf(e.conf);
+    out.learners = this.list(e.learners) as number[];
     if (e.msg) out.msg = this.msg(e.msg);
     return out;
   }
 
   private net(e: NetEvent): NetEvent {
-    return { ...e, name: this.str(e.name), msg: this.msg(e.msg) };
+    const out: NetEvent = this.adopt ? e : { ...e };
+    out.name = this.str(e.name);
+    out.msg = this.msg(e.msg);
+    return out;
   }
 
   private str<S extends string>(s: S): S {
@@ -136,19 +146,62 @@ class Interner {
   }
 
   private msg(m: MessageSummary): MessageSummary {
-    let key = `${m.type}|${m.from}|${m.to}|${m.term}|${m.logTerm}|${m.index}|${m.commit}|${m.vote}|${
-      m.reject ? 1 : 0
-    }|${m.rejectHint}|${m.entryCount}|${m.bytes}`;
-    if (m.snapshot) key += `|s${m.snapshot.index},${m.snapshot.term}`;
-    for (const en of m.entries) key += `|${en[0]},${en[1]},${en[2]},${en[3]}`;
-    const hit = this.recent.get(key);
-    if (hit !== undefined) return hit;
-    if (this.recent.size >= RECENT_MESSAGES_MAX) this.recent = new Map();
-    const out: MessageSummary = { ...m, type: this.str(m.type) };
+    const h = hashMessage(m);
+    const bucket = this.recent.get(h);
+    if (bucket !== undefined) {
+      for (const c of bucket) if (sameMessage(c, m)) return c;
+    }
+    const out: MessageSummary = this.adopt ? m : { ...m };
+    out.type = this.str(m.type);
     if (m.entries.length === 0) out.entries = NO_ENTRIES;
-    this.recent.set(key, out);
+    if (this.recentCount >= RECENT_MESSAGES_MAX) {
+      this.recent = new Map();
+      this.recentCount = 0;
+    }
+    const list = bucket !== undefined && this.recentCount > 0 ? bucket : [];
+    if (list.length === 0) this.recent.set(h, list);
+    list.push(out);
+    this.recentCount++;
     return out;
   }
+}
+
+/** A hash of a message's numeric fields; equal messages hash equal. */
+function hashMessage(m: MessageSummary): number {
+  let h = Math.imul(m.from, 0x9e3779b1) ^ m.to;
+  h = Math.imul(h ^ m.term, 0x85ebca6b) ^ m.index;
+  h = Math.imul(h ^ m.logTerm, 0xc2b2ae35) ^ m.commit;
+  h = Math.imul(h ^ m.entryCount, 0x27d4eb2f) ^ m.bytes;
+  h = Math.imul(h ^ m.rejectHint, 0x165667b1) ^ (m.vote + (m.reject ? 1 : 0));
+  return (h ^ m.type.length) | 0;
+}
+
+function sameMessage(a: MessageSummary, b: MessageSummary): boolean {
+  if (
+    a.type !== b.type ||
+    a.from !== b.from ||
+    a.to !== b.to ||
+    a.term !== b.term ||
+    a.logTerm !== b.logTerm ||
+    a.index !== b.index ||
+    a.commit !== b.commit ||
+    a.vote !== b.vote ||
+    a.reject !== b.reject ||
+    a.rejectHint !== b.rejectHint ||
+    a.entryCount !== b.entryCount ||
+    a.bytes !== b.bytes ||
+    a.entries.length !== b.entries.length ||
+    a.snapshot?.index !== b.snapshot?.index ||
+    a.snapshot?.term !== b.snapshot?.term
+  ) {
+    return false;
+  }
+  for (let i = 0; i < a.entries.length; i++) {
+    const x = a.entries[i] as [number, number, string, number];
+    const y = b.entries[i] as [number, number, string, number];
+    if (x[0] !== y[0] || x[1] !== y[1] || x[2] !== y[2] || x[3] !== y[3]) return false;
+  }
+  return true;
 }
 
 /** Shared by every message without entries; frozen so that no reader can fill it. */

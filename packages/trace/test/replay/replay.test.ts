@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateTrace } from '../../bench/generate.ts';
 import {
   isUnknownField,
+  openTrace,
   parseTrace,
   type ReplayState,
   serializeTrace,
@@ -85,9 +86,12 @@ describe('TraceReplay over a generated run', () => {
     const parsed = parseTrace(serializeTrace(run.header, run.events));
     if (!parsed.ok) throw new Error(parsed.error.message);
     const again = replayOf(parsed.trace.events, { intern: false });
+    const opened = openTrace(serializeTrace(run.header, run.events), { checkpointEvery: K });
+    if (!opened.ok) throw new Error(opened.error.message);
 
     for (let seq = 0; seq <= replay.lastSeq; seq += K) {
       expect(again.stateAt(seq)).toEqual(replay.stateAt(seq));
+      expect(opened.replay.stateAt(seq)).toEqual(replay.stateAt(seq));
     }
     expect(again.stateAt(again.lastSeq)).toEqual(replay.stateAt(replay.lastSeq));
   });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import {
   type ClusterOptions,
   type CoreOptions,
+  defaultCoreOptions,
   INTEGRATION_FAULTS,
   type IntegrationFault,
 } from '@raftlens/cluster';
@@ -63,17 +64,11 @@ export const ClusterDescription = Type.Object(
 );
 export type ClusterDescription = Static<typeof ClusterDescription>;
 
-/** Core options as etcd runs them in production: PreVote and CheckQuorum on. */
-export const DEFAULT_CORE_OPTIONS: CoreOptions = {
-  electionTick: 10,
-  heartbeatTick: 1,
-  preVote: true,
-  checkQuorum: true,
-  readOnly: 'safe',
-  maxSizePerMsg: 1024 * 1024,
-  maxInflightMsgs: 256,
-  maxUncommittedEntriesSize: 0,
-};
+/**
+ * The runtime's core defaults: etcd's production settings (PreVote and CheckQuorum on,
+ * electionTick 10, heartbeatTick 1).
+ */
+export const DEFAULT_CORE_OPTIONS: CoreOptions = { ...defaultCoreOptions };
 
 /** What the server fills in when a description leaves it out. */
 export interface ClusterDefaults {

@@ -25,7 +25,7 @@ describe('clusters', () => {
     expect(res.json().clusters[0].leader).toBeGreaterThan(0);
   });
 
-  it('answers a snapshot with each node, its role, term, log, ConfState and the leader progress', async () => {
+  it('answers a snapshot: each node, role, term, log, ConfState, leader progress', async () => {
     const app = await realServer();
 
     const res = await app.inject({ method: 'GET', url: '/api/clusters/default' });

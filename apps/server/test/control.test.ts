@@ -72,7 +72,7 @@ describe('control', () => {
     expect((await snapshot(app)).speed).toBe(0.5);
   });
 
-  it('holds messages on a link, lists them, releases and drops them, and clears the rule', async () => {
+  it('holds messages on a link, lists, releases and drops them, clears the rule', async () => {
     const app = await realServer();
     const leader = await waitForLeader(app, 'default');
     const follower = leader === 1 ? 2 : 1;
@@ -104,7 +104,7 @@ describe('control', () => {
     expect((await snapshot(app)).links).toEqual([]);
   });
 
-  it('partitions the leader away, a new leader is elected on the majority side, then heals', async () => {
+  it('partitions the leader away, the majority elects another, then heals', async () => {
     const app = await realServer();
     const leader = await waitForLeader(app, 'default');
     const others = [1, 2, 3].filter((n) => n !== leader);

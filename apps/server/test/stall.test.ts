@@ -30,7 +30,7 @@ function eventCount(messages: StreamMessage[]): number {
 }
 
 describe('a stalled viewer', () => {
-  it('gets a gap then a fresh state, holds bounded memory, and never slows the cluster', async () => {
+  it('gets a gap then a fresh state, holds bounded memory, never slows the cluster', async () => {
     const app = await realServer({ stream: LIMITS });
     const base = await listen(app);
     const stalled = await openViewer(streamUrl(base, 'default'));

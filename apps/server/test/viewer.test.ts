@@ -89,7 +89,7 @@ describe('Viewer', () => {
     expect(viewer.isKeepingUp()).toBe(true);
   });
 
-  it('queues frames while the socket buffers more than its bound, then writes them in order', () => {
+  it('queues frames while the socket is over its bound, then writes them in order', () => {
     const { socket, viewer } = setup({ socketBufferedBytesMax: 100 });
 
     viewer.offer(events(1, 200));

@@ -76,6 +76,21 @@ describe('clusters', () => {
     expect(await waitForLeader(app, 'class-1')).toBe(1);
   });
 
+  it('creates a simulated cluster that reports its seed and elects a leader', async () => {
+    const app = await realServer();
+
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/clusters',
+      payload: { name: 'sim', size: 3, mode: 'simulated', seed: 7 },
+    });
+    await waitForLeader(app, 'sim');
+    const snapshot = (await app.inject({ method: 'GET', url: '/api/clusters/sim' })).json();
+
+    expect(res.statusCode).toBe(201);
+    expect(snapshot).toMatchObject({ cluster: 'sim', mode: 'simulated', seed: 7 });
+  });
+
   it('deletes a cluster', async () => {
     const app = await realServer();
 

@@ -109,7 +109,13 @@ export class GroupSlot {
    * never decrease along a log, nor exceed the leader's.
    */
   private writeEntries(lo: number, hi: number): void {
-    let runs = writeRun(this.runs, lo, hi, this.role === 'StateLeader' ? this.term : null);
+    this.runs = writeRun(this.runs, lo, hi, this.role === 'StateLeader' ? this.term : null);
+    this.applyStash(lo, hi);
+  }
+
+  /** Writes the terms the stashed MsgApps give for entries within `lo..hi`, oldest first. */
+  private applyStash(lo: number, hi: number): void {
+    let runs = this.runs;
     for (const m of this.stash) {
       const a = Math.max(lo, m.index + 1);
       const b = Math.min(hi, m.index + m.entryCount);
@@ -152,12 +158,7 @@ export class GroupSlot {
    */
   private overlayStash(limit = Number.POSITIVE_INFINITY): void {
     const last = this.lastIndex;
-    if (last === null) return;
-    for (const m of this.stash) {
-      const lo = Math.max(m.index + 1, this.firstIndex);
-      const hi = Math.min(m.index + m.entryCount, last, limit);
-      if (lo <= hi) this.writeEntries(lo, hi);
-    }
+    if (last !== null) this.applyStash(this.firstIndex, Math.min(last, limit));
   }
 
   /** A Ready handed out entries `lo..hi` to persist: they are now the end of the log. */

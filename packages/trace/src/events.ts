@@ -67,7 +67,10 @@ export interface MessageSummary {
   vote: number;
   reject: boolean;
   rejectHint: number;
-  /** Entries carried, as `[term, index, type, bytes]`; empty when the source did not say. */
+  /**
+   * Entries carried, as `[term, index, type, bytes]`: at most the first 16, and none when the
+   * source did not say. `entryCount` is always the true count.
+   */
   entries: Array<[number, number, string, number]>;
   /** How many entries the message carried (known even when `entries` is not). */
   entryCount: number;

@@ -42,7 +42,10 @@ export interface GroupView {
   /** Present on the leader: every peer's progress, keyed by node id. */
   progress?: Record<string, ProgressView>;
   leadTransferee: number;
-  /** Ticks left before this node's election timeout fires, and the timeout itself. */
+  /**
+   * Ticks elapsed since the node last heard from a leader (or, on the leader, since its last
+   * heartbeat round), and the randomized timeout at which a follower or candidate campaigns.
+   */
   electionElapsedTicks: number;
   randomizedElectionTimeoutTicks: number;
   /** False when the node cannot campaign (e.g. it has no configuration that includes it). */
@@ -114,6 +117,11 @@ export interface ClusterSnapshot {
   /** Partition groups; empty when the network is whole. */
   partitions: number[][];
   held: HeldMessageView[];
+  /**
+   * While paused: messages that reached a node's inbox and wait to be stepped, oldest first.
+   * `step('message')` delivers the first. Empty while running. Absent in older traces.
+   */
+  pending?: HeldMessageView[];
   /** The trace sequence number this snapshot reflects. */
   seq: number;
   wallMs: number;

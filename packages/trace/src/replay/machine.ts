@@ -69,6 +69,9 @@ class NodeSlot {
   }
 }
 
+// TODO(replay): a trace whose oldest segments were rotated away starts mid-run, and a node's
+// state stays unknown until its next state event; a snapshot line at the start of each
+// segment (a trace format change) would let the replay start complete.
 export class ReplayMachine {
   /** Events applied so far; the next event to apply is at this position. */
   position = 0;

@@ -18,6 +18,9 @@ const RECENT_MESSAGES_MAX = 8192;
 /** Bound on interned lists and strings: a trace has few distinct ones; past this, stop. */
 const CONSTANTS_MAX = 4096;
 
+// TODO(replay): a columnar store (typed arrays per field, events built on read) would hold a
+// million events in well under the ~200 MiB the interned objects take; until then the browser
+// needs that much heap for the largest traces.
 export class EventStore {
   private readonly events: TraceEvent[] = [];
   private readonly seqs = new Float64Column(1024);

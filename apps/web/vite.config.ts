@@ -10,7 +10,12 @@ const api = process.env.RAFTLENS_API ?? 'http://127.0.0.1:3100';
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    minify: process.env.RAFTLENS_NO_MINIFY ? false : 'oxc',
+  },
   server: {
     proxy: { '/api': { target: api, ws: true } },
   },

@@ -85,3 +85,20 @@ describe('distanceToSegment', () => {
     expect(distanceToSegment(x, y, 0, 0, 10, 10)).toBeCloseTo(d);
   });
 });
+
+describe('buildSpaceTime following the newest events', () => {
+  beforeEach(() => resetSeq());
+
+  it('takes an open-ended window up to the newest event', () => {
+    const ring = new TraceRing(100);
+    const m = msg('MsgApp', 1, 2);
+    ring.push(net('Send', 'a', m, 500));
+    ring.push(net('Deliver', 'a', m, 501));
+
+    const g = buildSpaceTime(ring, window({ endMs: Number.POSITIVE_INFINITY }));
+
+    expect(g.arrows.map((a) => a.msgId)).toEqual(['a']);
+    expect(g.bottomMs).toBe(501);
+    expect(g.topMs).toBe(500);
+  });
+});

@@ -65,6 +65,10 @@ export async function startServer(tickMs: number): Promise<RunningServer> {
     ],
     { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // Never leave a server behind, even when the test process dies early.
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  child.once('exit', () => process.off('exit', reap));
   const url = await new Promise<string>((ok, fail) => {
     let out = '';
     let err = '';

@@ -114,7 +114,8 @@ export function buildSpaceTime(ring: TraceRing, w: StWindow): StGeometry {
     const y = after ? ySeq.get(after.seq) : undefined;
     return y === undefined ? null : y - w.rowPx / 2;
   };
-  return { arrows, marks, yOfWall, topMs, bottomMs: w.endMs };
+  const bottomMs = Number.isFinite(w.endMs) ? w.endMs : (picked.at(-1)?.wallMs ?? 0);
+  return { arrows, marks, yOfWall, topMs: Math.min(topMs, bottomMs), bottomMs };
 }
 
 function arrowFor(

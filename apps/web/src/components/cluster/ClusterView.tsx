@@ -46,9 +46,7 @@ export function ClusterView() {
         >
           <PartitionLayer layout={layout} partitions={snapshot.partitions} />
           <LinkLayer layout={layout} ids={ids} snapshot={snapshot} />
-          <MessageLayer layout={layout} />
           <HeldLayer layout={layout} held={snapshot.held} group={group} />
-          <TimerLayer layout={layout} />
           <g className="nodes">
             {items.map((it) => (
               <NodeGlyph
@@ -60,6 +58,13 @@ export function ClusterView() {
               />
             ))}
           </g>
+        </svg>
+      )}
+      {snapshot && width > 0 && (
+        // What moves every frame has its own layer, so the rest of the picture is not repainted.
+        <svg width={width} height={height} className="motion" aria-hidden="true">
+          <MessageLayer layout={layout} />
+          <TimerLayer layout={layout} />
         </svg>
       )}
       {!snapshot && <p className="placeholder">Waiting for the cluster…</p>}

@@ -27,8 +27,12 @@ interface Dot {
   ly: number;
 }
 
-/** Beyond this many dots only the newest are drawn; beyond LABEL_MAX, dots lose their labels. */
-const DOTS_MAX = 400;
+/**
+ * On a busy link only the newest few dots of each direction are drawn: at a hundred messages a
+ * second single dots mean nothing, a steady stream of a few reads as traffic and stays smooth.
+ * Beyond LABEL_MAX dots in all, dots lose their labels.
+ */
+const DOTS_PER_LANE = 4;
 const LABEL_MAX = 14;
 const CROSS = 'M-7,-7L7,7M-7,7L7,-7';
 
@@ -52,14 +56,21 @@ export function MessageLayer({ layout }: { layout: RingLayout }) {
 function visibleDots(s: AppState, layout: RingLayout, now: number): Dot[] {
   const hiddenTypes = s.hiddenTypes;
   const hiddenNodes = s.hiddenNodes;
-  const picked: Flight[] = [];
+  const lanes = new Map<string, Flight[]>();
   for (const f of s.flights.flights.values()) {
     if (f.group !== s.group || f.state === 'held' || !flightVisible(f, now)) continue;
     if (hiddenTypes.includes(f.type)) continue;
     if (hiddenNodes.includes(f.from) || hiddenNodes.includes(f.to)) continue;
-    picked.push(f);
+    const key = `${f.from}>${f.to}`;
+    const lane = lanes.get(key);
+    if (lane) lane.push(f);
+    else lanes.set(key, [f]);
   }
-  const shown = picked.length > DOTS_MAX ? picked.slice(-DOTS_MAX) : picked;
+  const shown: Flight[] = [];
+  for (const lane of lanes.values()) {
+    // Flights are kept in send order, so the newest are last.
+    shown.push(...(lane.length > DOTS_PER_LANE ? lane.slice(-DOTS_PER_LANE) : lane));
+  }
   const labelled = shown.length <= LABEL_MAX;
   const dots: Dot[] = [];
   for (const f of shown) {
@@ -91,6 +102,11 @@ function visibleDots(s: AppState, layout: RingLayout, now: number): Dot[] {
   return dots;
 }
 
+/** What a dot looks like apart from where it is; the DOM is touched only when this changes. */
+function lookOf(d: Dot): string {
+  return `${d.colour}|${d.hollow}|${d.dropped}|${d.delayed}|${d.label}`;
+}
+
 function drawDots(g: SVGGElement, dots: Dot[]): void {
   select(g)
     .selectAll<SVGGElement, Dot>('g.msg')
@@ -103,20 +119,18 @@ function drawDots(g: SVGGElement, dots: Dot[]): void {
       return e;
     })
     .attr('transform', (d) => `translate(${d.x.toFixed(1)},${d.y.toFixed(1)})`)
-    .attr('opacity', (d) => d.opacity)
-    .call((sel) => {
-      sel
-        .select('circle')
-        .attr('fill', (d) => (d.hollow ? '#ffffff' : d.colour))
-        .attr('stroke', (d) => d.colour)
-        .attr('stroke-dasharray', (d) => (d.delayed ? '3 2' : null))
-        .attr('opacity', (d) => (d.dropped ? 0.35 : 1));
-      sel.select('path').attr('visibility', (d) => (d.dropped ? 'visible' : 'hidden'));
-      sel
-        .select('text')
-        .attr('x', (d) => d.lx)
-        .attr('y', (d) => d.ly)
-        .text((d) => d.label)
-        .attr('fill', (d) => d.colour);
+    .attr('opacity', (d) => (d.dropped ? d.opacity.toFixed(2) : null))
+    .each(function restyle(d) {
+      const look = lookOf(d);
+      if (this.dataset.look === look) return;
+      this.dataset.look = look;
+      const el = select(this);
+      el.select('circle')
+        .attr('fill', d.hollow ? '#ffffff' : d.colour)
+        .attr('stroke', d.colour)
+        .attr('stroke-dasharray', d.delayed ? '3 2' : null)
+        .attr('opacity', d.dropped ? 0.35 : 1);
+      el.select('path').attr('visibility', d.dropped ? 'visible' : 'hidden');
+      el.select('text').attr('x', d.lx).attr('y', d.ly).attr('fill', d.colour).text(d.label);
     });
 }

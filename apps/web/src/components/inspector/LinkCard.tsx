@@ -10,7 +10,7 @@ import { RuleForm } from './RuleForm.tsx';
 type Direction = 'forward' | 'backward' | 'both';
 
 /** The rules on one link, in either direction or both, and the messages held on it. */
-export function LinkCard({ link }: { link: LinkRef }) {
+export function LinkCard({ link, side }: { link: LinkRef; side: 'left' | 'right' }) {
   const close = useStore((s) => s.selectLink);
   const links = useStore((s) => s.snapshot?.links);
   const allHeld = useStore((s) => s.snapshot?.held);
@@ -39,7 +39,7 @@ export function LinkCard({ link }: { link: LinkRef }) {
   ];
 
   return (
-    <Card title={`Link ${nodeName(a)} – ${nodeName(b)}`} onClose={() => close(null)}>
+    <Card title={`Link ${nodeName(a)} – ${nodeName(b)}`} onClose={() => close(null)} side={side}>
       <fieldset className="segmented">
         <legend>Direction</legend>
         {options.map(([value, label]) => (

@@ -5,7 +5,7 @@ import { useStore } from '../../store/appStore.ts';
 import { Card } from './Card.tsx';
 
 /** A node's details and the actions one can take on it. */
-export function NodeCard({ id }: { id: number }) {
+export function NodeCard({ id, side }: { id: number; side: 'left' | 'right' }) {
   const node = useStore((s) => s.snapshot?.nodes.find((n) => n.id === id));
   const nodes = useStore((s) => s.snapshot?.nodes);
   const allIds = useMemo(() => (nodes ?? []).map((n) => n.id), [nodes]);
@@ -23,7 +23,7 @@ export function NodeCard({ id }: { id: number }) {
   const role = running && g ? ROLE_STYLES[g.role].label : node.status;
 
   return (
-    <Card title={`${name} · ${role}`} onClose={() => close(null)}>
+    <Card title={`${name} · ${role}`} onClose={() => close(null)} side={side}>
       {g && (
         <dl className="facts">
           <dt>term</dt>

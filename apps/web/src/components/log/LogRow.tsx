@@ -1,5 +1,6 @@
 import type { GroupView, NodeView } from '@raftlens/trace';
 import type { ScaleLinear } from 'd3';
+import { memo } from 'react';
 import { type LogCell, logCell } from '../../model/logCells.ts';
 import { CRASHED_STYLE, nodeName, ROLE_STYLES, termFill } from '../../model/palette.ts';
 import { useStore } from '../../store/appStore.ts';
@@ -47,9 +48,25 @@ export function LogRow(props: Props) {
           if (index) askWhy(Number(index));
         }}
       >
-        {cells.map((c) => (
-          <Cell key={c.index} c={c} x={x(c.index)} y={top} w={cellW} h={h} />
-        ))}
+        {/* Cells sit at fixed places and the group slides, so scrolling moves one attribute. */}
+        <g transform={`translate(${x(1)},0)`}>
+          {cells.map((c) => (
+            <Cell
+              key={c.index}
+              index={c.index}
+              kind={c.kind}
+              term={c.term ?? 0}
+              type={c.type ?? ''}
+              summary={c.summary ?? ''}
+              committed={c.committed}
+              conflict={c.conflict}
+              x={(c.index - 1) * cellW}
+              y={top}
+              w={cellW}
+              h={h}
+            />
+          ))}
+        </g>
         <Marker at={x(g.commit + 1) - 1} h={rowH} cls="commit-mark" label="commit" />
         {progress && (
           <>
@@ -75,32 +92,52 @@ export function LogRow(props: Props) {
   );
 }
 
-function Cell({ c, x, y, w, h }: { c: LogCell; x: number; y: number; w: number; h: number }) {
-  if (c.kind === 'empty') return null;
-  if (c.kind === 'compacted' || c.kind === 'unknown') {
+interface CellProps {
+  index: number;
+  kind: LogCell['kind'];
+  term: number;
+  type: string;
+  summary: string;
+  committed: boolean;
+  conflict: boolean;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** One entry; memoised on plain values, so only cells whose entry changed are touched. */
+const Cell = memo(function Cell(p: CellProps) {
+  const { x, y, w, h } = p;
+  if (p.kind === 'empty') return null;
+  if (p.kind === 'compacted' || p.kind === 'unknown') {
     return (
       <rect
         x={x + 1}
         y={y}
         width={w - 2}
         height={h}
-        className={`cell ${c.kind}`}
-        fill={c.kind === 'compacted' ? 'url(#hatch)' : '#f3f4f6'}
+        className={`cell ${p.kind}`}
+        fill={p.kind === 'compacted' ? 'url(#hatch)' : '#f3f4f6'}
       />
     );
   }
-  const cls = `cell${c.committed ? ' committed' : ' uncommitted'}${c.conflict ? ' conflict' : ''}`;
-  const conf = c.type?.includes('ConfChange');
+  const cls = `cell${p.committed ? ' committed' : ' uncommitted'}${p.conflict ? ' conflict' : ''}`;
+  const conf = p.type.includes('ConfChange');
+  const title =
+    `index ${p.index}, term ${p.term}${p.type ? `, ${p.type}` : ''}` +
+    `${p.summary ? `: ${p.summary}` : ''}${p.committed ? '' : ' (not committed)'}` +
+    `${p.conflict ? ' — conflicts with the leader' : ''}. Click to ask why it is not committed.`;
   return (
-    <g className={cls} data-index={c.index}>
-      <title>{`index ${c.index}, term ${c.term}${c.type ? `, ${c.type}` : ''}${c.summary ? `: ${c.summary}` : ''}${c.committed ? '' : ' (not committed)'}${c.conflict ? ' — conflicts with the leader' : ''}. Click to ask why it is not committed.`}</title>
-      <rect x={x + 1} y={y} width={w - 2} height={h} rx={3} fill={termFill(c.term ?? 0)} />
+    <g className={cls} data-index={p.index}>
+      <title>{title}</title>
+      <rect x={x + 1} y={y} width={w - 2} height={h} rx={3} fill={termFill(p.term)} />
       <text x={x + w / 2} y={y + h / 2} dy="0.35em" textAnchor="middle">
-        {conf ? `C${c.term}` : c.term}
+        {conf ? `C${p.term}` : p.term}
       </text>
     </g>
   );
-}
+});
 
 function Marker({ at, h, cls, label }: { at: number; h: number; cls: string; label: string }) {
   return (

@@ -5,8 +5,9 @@
  */
 
 import { scaleLinear } from 'd3';
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useElementSize } from '../../hooks/useElementSize.ts';
+import { selectSnapshot, useThrottledStore } from '../../hooks/useThrottledStore.ts';
 import { indexRange } from '../../model/logCells.ts';
 import { useStore } from '../../store/appStore.ts';
 import { leaderOf, nodeGroups } from '../../store/selectors.ts';
@@ -16,7 +17,7 @@ import { LogRow } from './LogRow.tsx';
 const LABEL_W = 150;
 
 export function LogView() {
-  const snapshot = useStore((s) => s.snapshot);
+  const snapshot = useThrottledStore(selectSnapshot, 100);
   const group = useStore((s) => s.group);
   const large = useStore((s) => s.largeType);
   const items = useMemo(() => nodeGroups(snapshot, group), [snapshot, group]);
@@ -32,18 +33,25 @@ export function LogView() {
   const totalW = (last - first + 1) * cellW;
   const viewW = Math.max(0, width - LABEL_W);
 
-  // Stay at the newest entries while the reader is there.
+  // Stay at the newest entries while the reader is there. The drawing follows at once; the
+  // native scrollbar catches up a few times a second, because moving it forces a layout.
   const atEnd = useRef(true);
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (el && atEnd.current) el.scrollLeft = el.scrollWidth;
-  });
+  const following = atEnd.current;
+  const offset = following ? Math.max(0, totalW - viewW) : scrollLeft;
+  useEffect(() => {
+    if (!following) return;
+    const timer = setTimeout(() => {
+      const el = scroller.current;
+      if (el && atEnd.current) el.scrollLeft = totalW + LABEL_W;
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [following, totalW]);
 
-  const startIndex = first + Math.floor(scrollLeft / cellW);
+  const startIndex = first + Math.floor(offset / cellW);
   const count = Math.ceil(viewW / cellW) + 1;
   const x = scaleLinear()
     .domain([first, first + 1])
-    .range([-scrollLeft, -scrollLeft + cellW]);
+    .range([-offset, -offset + cellW]);
 
   return (
     <div className="log-view">

@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { selectSnapshot, useThrottledStore } from '../../hooks/useThrottledStore.ts';
 import { nodeName } from '../../model/palette.ts';
 import { useStore } from '../../store/appStore.ts';
 import { leaderOf, nodeGroups } from '../../store/selectors.ts';
@@ -8,7 +9,7 @@ import { ProgressTable } from './ProgressTable.tsx';
 
 /** The leader's view of replication: progress per peer, the commit rule, and the configs. */
 export function ProgressPanel() {
-  const snapshot = useStore((s) => s.snapshot);
+  const snapshot = useThrottledStore(selectSnapshot, 150);
   const group = useStore((s) => s.group);
   const items = useMemo(() => nodeGroups(snapshot, group), [snapshot, group]);
   const leader = leaderOf(items);

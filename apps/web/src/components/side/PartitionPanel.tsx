@@ -1,4 +1,5 @@
 import { useApiAction } from '../../hooks/useApiAction.ts';
+import { selectSnapshot, useThrottledStore } from '../../hooks/useThrottledStore.ts';
 import { nodeName } from '../../model/palette.ts';
 import { useStore } from '../../store/appStore.ts';
 import { leaderOf, nodeGroups } from '../../store/selectors.ts';
@@ -7,7 +8,7 @@ const SIDES = ['A', 'B', 'C'];
 
 /** Compose a partition by putting each node on a side, then split or heal the network. */
 export function PartitionPanel() {
-  const snapshot = useStore((s) => s.snapshot);
+  const snapshot = useThrottledStore(selectSnapshot, 250);
   const group = useStore((s) => s.group);
   const draft = useStore((s) => s.partitionDraft);
   const setDraft = useStore((s) => s.setPartitionDraft);

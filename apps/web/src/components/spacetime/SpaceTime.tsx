@@ -18,6 +18,9 @@ import { arrowEnd, type Lanes, paintSpaceTime } from './drawSpaceTime.ts';
 import { MessageDetails } from './MessageDetails.tsx';
 import { SpaceTimeToolbar } from './SpaceTimeToolbar.tsx';
 
+/** New events redraw the diagram at most this often: smooth enough to read, cheap to keep. */
+const REDRAW_MS = 66;
+
 export function SpaceTime() {
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -30,6 +33,8 @@ export function SpaceTime() {
   const height = large ? 460 : 340;
   const geo = useRef<StGeometry | null>(null);
   const lastKey = useRef('');
+  const drawnVersion = useRef(-1);
+  const drawnAt = useRef(0);
 
   const lanes = useMemo<Lanes>(() => {
     const ids = (nodes ?? []).map((n) => n.id).filter((id) => !hiddenNodes.includes(id));
@@ -45,9 +50,11 @@ export function SpaceTime() {
     const s = useStore.getState();
     if (!el || width === 0) return;
     const now = localNow + s.clockOffsetMs;
-    const endMs = s.follow ? now : s.windowEndMs;
+    // Following in order spacing shows every event up to the newest, even one stamped a little
+    // ahead of the display clock; in time spacing the window ends at the clock.
+    const endMs = !s.follow ? s.windowEndMs : spacing === 'order' ? Number.POSITIVE_INFINITY : now;
+    // What the reader changed redraws at once; new events at most every REDRAW_MS.
     const key = [
-      s.traceVersion,
       s.follow,
       s.windowEndMs,
       s.windowSpanMs,
@@ -61,7 +68,11 @@ export function SpaceTime() {
       lanes.ids.join(),
     ].join('|');
     // In time spacing the window slides with the clock, so every frame is new.
-    if (key === lastKey.current && !(spacing === 'time' && s.follow)) return;
+    const sliding = spacing === 'time' && s.follow;
+    const fresh = s.traceVersion !== drawnVersion.current || sliding;
+    if (key === lastKey.current && (!fresh || localNow - drawnAt.current < REDRAW_MS)) return;
+    drawnVersion.current = s.traceVersion;
+    drawnAt.current = localNow;
     lastKey.current = key;
     const g = buildSpaceTime(s.ring, {
       spacing,

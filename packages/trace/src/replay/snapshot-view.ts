@@ -116,6 +116,9 @@ export function toSnapshot(
     wallMs: state.wallMs,
     unknown: m.unknown,
   };
+  // Which in-flight messages had reached an inbox while paused is not recorded (a message is
+  // traced when it is sent and when it is stepped), so `pending` stays absent.
+  if (state.paused) m.mark('pending');
   if (state.header.seed !== undefined) snap.seed = state.header.seed;
   if (state.header.importedFrom !== undefined) snap.importedFrom = state.header.importedFrom;
   return snap;

@@ -3,16 +3,12 @@
  * each started with one of the integration faults real integrations make: the first finding
  * must name the fault from what the nodes do, and a healthy cluster must raise no warning.
  *
- * The runtime is imported by path: the diagnose package does not depend on it, and must not,
- * since it runs in the browser too.
+ * The runtime is a dev dependency only: the diagnose package's sources must never import it,
+ * since they run in the browser too.
  */
 
+import { createCluster, type IntegrationFault, type RaftCluster } from '@raftlens/cluster';
 import { describe, expect, it } from 'vitest';
-import {
-  createCluster,
-  type IntegrationFault,
-  type RaftCluster,
-} from '../../../cluster/src/index.ts';
 import { diagnose, type Finding, type FindingCode, SafetyMonitor } from '../../src/index.ts';
 
 const SIZE = 5;

@@ -23,4 +23,5 @@ export {
   defaultCoreOptions,
   type SimulatedClock,
 } from './options.ts';
+export * from './recording/index.ts';
 export { KEY_BYTES_MAX, VALUE_BYTES_MAX } from './requests.ts';

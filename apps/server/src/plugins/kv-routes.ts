@@ -1,11 +1,12 @@
 /**
  * The key-value routes: a write that answers once its entry is applied, and a linearizable read
- * through ReadIndex. Both go through any node (`?via=N`), which forwards to the leader.
+ * through ReadIndex. Both go through any node (`?via=N`), which forwards to the leader, and to
+ * group 1 unless `?group=G` names another.
  */
 
 import { Type } from 'typebox';
 import { ApiError } from '../errors.ts';
-import { ClusterName, ERROR_RESPONSES, NodeIdSchema } from '../schemas/common.ts';
+import { ClusterName, ERROR_RESPONSES, GroupIdSchema, NodeIdSchema } from '../schemas/common.ts';
 import type { RoutePlugin } from './shared.ts';
 
 /** Values are for watching replication, not for storing files. */
@@ -18,6 +19,7 @@ const KeyParams = Type.Object({
 
 const KvQuery = Type.Object({
   via: Type.Optional(NodeIdSchema),
+  group: Type.Optional(GroupIdSchema),
   timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 60_000 })),
 });
 
@@ -62,9 +64,10 @@ export const kvRoutes: RoutePlugin = async (app) => {
     },
     async (request) => {
       const { cluster, key } = request.params;
-      const { via, timeoutMs } = request.query;
+      const { via, group, timeoutMs } = request.query;
       return app.clusters.get(cluster).put(key, request.body.value, {
         via,
+        group,
         timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,
       });
     },
@@ -83,9 +86,10 @@ export const kvRoutes: RoutePlugin = async (app) => {
     },
     async (request) => {
       const { cluster, key } = request.params;
-      const { via, timeoutMs } = request.query;
+      const { via, group, timeoutMs } = request.query;
       const result = await app.clusters.get(cluster).get(key, {
         via,
+        group,
         timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,
       });
       if (result.value === null) {

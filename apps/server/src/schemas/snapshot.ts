@@ -4,7 +4,16 @@
  * checks at the bottom keep it and the interface from drifting apart.
  */
 
-import type { ClusterSnapshot, LinkRule, ProgressView } from '@raftlens/trace';
+import type {
+  ClusterSnapshot,
+  ConfStateView,
+  GroupView,
+  HeldMessageView,
+  LinkRule,
+  LogWindowView,
+  NodeView,
+  ProgressView,
+} from '@raftlens/trace';
 import { type Static, Type } from 'typebox';
 
 const Ids = Type.Array(Type.Integer());
@@ -138,6 +147,7 @@ export const ClusterSnapshotSchema = Type.Object(
     links: Type.Array(LinkRuleViewSchema),
     partitions: Type.Array(Ids),
     held: Type.Array(HeldMessageViewSchema),
+    pending: Type.Optional(Type.Array(HeldMessageViewSchema)),
     seq: Type.Integer(),
     wallMs: Type.Number(),
   },
@@ -145,9 +155,21 @@ export const ClusterSnapshotSchema = Type.Object(
 );
 
 // The schema and the interface must describe the same values. Each line fails to compile when
-// a field is added to, removed from or retyped in one of them but not the other.
+// a field is added to, removed from or retyped in one of them but not the other. Keys are
+// compared as well, because an optional field missing on one side still type-checks otherwise.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const snapshotMatches: Same<Static<typeof ClusterSnapshotSchema>, ClusterSnapshot> = true;
-const progressMatches: Same<Static<typeof ProgressViewSchema>, ProgressView> = true;
-const linkRuleMatches: Same<Static<typeof LinkRuleSchema>, LinkRule> = true;
-export const SCHEMAS_MATCH_TYPES = snapshotMatches && progressMatches && linkRuleMatches;
+type SameShape<A, B> = Same<A, B> extends true ? Same<keyof A, keyof B> : false;
+type Snapshot = Static<typeof ClusterSnapshotSchema>;
+type Node = Snapshot['nodes'][number];
+type Group = Node['groups'][number];
+const checks: [
+  SameShape<Snapshot, ClusterSnapshot>,
+  SameShape<Node, NodeView>,
+  SameShape<Group, GroupView>,
+  SameShape<Group['log'], LogWindowView>,
+  SameShape<Group['confState'], ConfStateView>,
+  SameShape<Static<typeof ProgressViewSchema>, ProgressView>,
+  SameShape<Static<typeof LinkRuleSchema>, LinkRule>,
+  SameShape<Static<typeof HeldMessageViewSchema>, HeldMessageView>,
+] = [true, true, true, true, true, true, true, true];
+export const SCHEMAS_MATCH_TYPES = checks.every(Boolean);

@@ -179,4 +179,38 @@ describe('the dashboard over a real cluster', () => {
       .poll(async () => (await snapshotOf(server, cluster)).paused, { timeout: WAIT_MS })
       .toBe(false);
   });
+
+  it('draws nothing while the tab is hidden and catches up when it is shown', async () => {
+    await open();
+    const leader = await waitForLeader(page);
+    let frames = 0;
+    page.on('websocket', (ws) => ws.on('framereceived', () => frames++));
+    await page.reload();
+    await waitForLeader(page);
+    const setHidden = (hidden: boolean) =>
+      page.evaluate((h) => {
+        Object.defineProperty(document, 'visibilityState', {
+          configurable: true,
+          get: () => (h ? 'hidden' : 'visible'),
+        });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+
+    await setHidden(true);
+    const shown = (await nodes(page)).find((n) => n.id === leader.id)?.commit ?? 0;
+    const res = await fetch(`${server.url}/api/clusters/${cluster}/kv/quiet`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ value: 'shh' }),
+    });
+    const { index } = (await res.json()) as { index: number };
+    const seen = frames;
+    await expect.poll(() => frames, { timeout: WAIT_MS }).toBeGreaterThan(seen + 3);
+
+    expect((await nodes(page)).find((n) => n.id === leader.id)?.commit).toBe(shown);
+    await setHidden(false);
+    await waitForNodes(page, `commit ${index} after the tab is shown`, (ns) =>
+      ns.every((n) => n.commit >= index),
+    );
+  });
 });

@@ -24,6 +24,7 @@ const { values } = parseArgs({
     name: { type: 'string', default: 'shot' },
     wait: { type: 'string', default: '1500' },
     click: { type: 'string' },
+    press: { type: 'string' },
     tab: { type: 'string' },
     full: { type: 'boolean', default: false },
   },
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
   if (values.large) await page.keyboard.press('l');
   if (values.tab) await page.getByRole('tab', { name: values.tab }).click();
   if (values.click) await page.locator(values.click).first().click();
+  if (values.press) await page.keyboard.press(values.press);
   await page.waitForTimeout(Number(values.wait));
   const path = join(values.out ?? '/tmp/shots', `${values.name}.png`);
   await page.screenshot({ path, fullPage: values.full });

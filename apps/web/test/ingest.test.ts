@@ -68,3 +68,32 @@ describe('ingestBatch', () => {
     expect(store.getState().ring.size).toBe(1);
   });
 });
+
+describe('ingestBatch after a server restart', () => {
+  beforeEach(() => resetSeq(500));
+
+  it('drops the history of the previous run when sequence numbers go backwards', () => {
+    const store = createAppStore('default');
+    const now = Date.now();
+    ingestBatch(store, {
+      hello: { snapshot: snapshot([node(1)], { seq: 500, wallMs: now }), reconnect: false },
+      events: [state('BecomeLeader', 1, { term: 2, role: 'StateLeader', wallMs: now })],
+      missed: 0,
+      receivedAtMs: now,
+    });
+
+    ingestBatch(store, {
+      hello: { snapshot: snapshot([node(1)], { seq: 3, wallMs: now }), reconnect: true },
+      events: [],
+      missed: 0,
+      receivedAtMs: now,
+    });
+
+    const s = store.getState();
+    expect(s.ring.size).toBe(0);
+    expect(s.feed).toEqual([]);
+    expect(s.notices.map((n) => n.text)).toEqual([
+      'connected to a new run of the cluster; earlier history cleared',
+    ]);
+  });
+});

@@ -36,8 +36,17 @@ export function ingestBatch(store: AppStore, batch: StreamBatch): void {
 
   if (batch.hello) {
     const last = s.ring.last?.seq ?? s.snapshot?.seq;
-    if (batch.hello.reconnect && last !== undefined) {
-      const lost = Math.max(0, batch.hello.snapshot.seq - last);
+    const helloSeq = batch.hello.snapshot.seq;
+    if (last !== undefined && helloSeq < last) {
+      // Sequence numbers went backwards: this is a new run of the cluster (the server was
+      // restarted), and the history we hold belongs to another one.
+      s.ring.clear();
+      s.roleChanges.clear();
+      patch.feed = [];
+      patch.marks = [];
+      notices.push(['info', 'connected to a new run of the cluster; earlier history cleared']);
+    } else if (batch.hello.reconnect && last !== undefined) {
+      const lost = helloSeq - last;
       missed += lost;
       notices.push(['info', `reconnected; ${lost.toLocaleString('en')} events missed`]);
     }
@@ -80,8 +89,9 @@ export function ingestBatch(store: AppStore, batch: StreamBatch): void {
   s.flights.prune(displayNow);
 
   if (batch.events.length > 0) patch.traceVersion = s.traceVersion + 1;
-  if (feed.length > 0) patch.feed = appendFeed(s.feed, feed, FEED_CAPACITY);
-  if (marks.length > 0) patch.marks = [...s.marks, ...marks].slice(-MARKS_CAPACITY);
+  if (feed.length > 0) patch.feed = appendFeed(patch.feed ?? s.feed, feed, FEED_CAPACITY);
+  if (marks.length > 0)
+    patch.marks = [...(patch.marks ?? s.marks), ...marks].slice(-MARKS_CAPACITY);
   if (missed > 0) patch.missedTotal = s.missedTotal + missed;
   if (batch.hello) patch.connection = 'open';
   store.setState(patch);

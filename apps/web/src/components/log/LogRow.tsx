@@ -86,7 +86,7 @@ export function LogRow(props: Props) {
         {nodeName(node.id)} {down ? node.status : style.label}
       </text>
       <text x={8} y={rowH / 2 + 11} className="log-sub">
-        c{g.commit} a{g.applied} last {g.log.lastIndex}
+        commit {g.commit} · applied {g.applied}
       </text>
     </svg>
   );

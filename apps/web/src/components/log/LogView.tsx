@@ -14,7 +14,7 @@ import { leaderOf, nodeGroups } from '../../store/selectors.ts';
 import { LogAxis } from './LogAxis.tsx';
 import { LogRow } from './LogRow.tsx';
 
-const LABEL_W = 150;
+const LABEL_W = 160;
 
 export function LogView() {
   const snapshot = useThrottledStore(selectSnapshot, 100);

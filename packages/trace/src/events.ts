@@ -222,6 +222,8 @@ export interface ControlEvent extends EventBase {
     | 'NodeAdded'
     | 'NodeRemoved'
     | 'LeaderTransferRequested'
+    | 'Campaigned'
+    | 'MembershipChangeRequested'
     | 'Compacted'
     | 'TransportError';
   /** Free-form, JSON-safe details of the action. */

@@ -7,7 +7,10 @@
 
 export interface ConfContext {
   id: string;
+  /** Where the one node a V1 change adds listens. */
   address?: string;
+  /** Where each node a V2 change adds listens, by node id. */
+  addresses?: Record<string, string>;
 }
 
 const encoder = new TextEncoder();
@@ -27,8 +30,22 @@ export function decodeConfContext(data: Uint8Array): ConfContext | null {
     if (typeof o.id !== 'string') return null;
     const ctx: ConfContext = { id: o.id };
     if (typeof o.address === 'string') ctx.address = o.address;
+    const addresses = stringRecord(o.addresses);
+    if (addresses !== null) ctx.addresses = addresses;
     return ctx;
   } catch {
     return null;
   }
+}
+
+/** Where the change in `ctx` says node `id` listens, if it says. */
+export function addressIn(ctx: ConfContext | null, id: number): string | undefined {
+  return ctx?.addresses?.[String(id)] ?? ctx?.address;
+}
+
+function stringRecord(v: unknown): Record<string, string> | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
 }

@@ -39,6 +39,7 @@ import type { NodeStorage } from '../storage/types.ts';
 import type { SeededRandom } from '../time/random.ts';
 import type { Scheduler } from '../time/scheduler.ts';
 import { readyEventFields } from '../trace/ready-event.ts';
+import { refuseConfChange } from './conf-check.ts';
 import { type ConfContext, decodeConfContext, encodeConfContext } from './conf-context.ts';
 import { CoreEventRouter } from './core-events.ts';
 import { progressViews } from './group-view.ts';
@@ -235,6 +236,16 @@ export class GroupRuntime {
     this.processReady();
   }
 
+  /**
+   * Starts an election now, as an election timeout would (a MsgHup). The core decides what
+   * comes of it: a leader ignores it, and a node that may not campaign says why in the log.
+   */
+  campaign(): void {
+    if (this.stopped) return;
+    this.rn.campaign();
+    this.processReady();
+  }
+
   /** Registers a write; `submitWrite` proposes it (now, or when a paused cluster gets to it). */
   beginWrite(id: string, key: string, value: string, timeoutMs: number): Promise<WriteResult> {
     const promise = this.requests.addWrite(id, key, value, timeoutMs);
@@ -275,10 +286,23 @@ export class GroupRuntime {
     return promise;
   }
 
-  submitConfChange(id: string, cc: ConfChange, address?: string): void {
+  /**
+   * Proposes conf change `id`, with the addresses of the nodes it adds in its context. A change
+   * the core would refuse, here or on applying it, fails with `ConfChangeRejected` at once.
+   */
+  submitConfChange(
+    id: string,
+    cc: ConfChange | ConfChangeV2,
+    where: Omit<ConfContext, 'id'> = {},
+  ): void {
     if (this.stopped) return;
-    const ctx: ConfContext = { id };
-    if (address !== undefined) ctx.address = address;
+    const refusal = refuseConfChange(this.rn.raft, asV2(cc));
+    if (refusal !== null) {
+      const text = `conf change refused: ${refusal.message} (${refusal.reason})`;
+      this.requests.failById(id, 'ConfChangeRejected', text, refusal.reason);
+      return;
+    }
+    const ctx: ConfContext = { id, ...where };
     const err = this.rn.proposeConfChange({ ...cc, context: encodeConfContext(ctx) });
     if (err !== null) {
       const reason = err.code === 'ProposalDropped' ? err.reason : err.code;

@@ -145,6 +145,16 @@ export class NodeRuntime {
     throw new Error('unreachable');
   }
 
+  /**
+   * Starts a replica of a group this node does not host yet (it is being added to it), now if
+   * the node runs, else when it restarts.
+   */
+  hostGroup(g: number, storage: NodeStorage): void {
+    if (this.storages.has(g)) throw new Error(`node ${this.id} already hosts group ${g}`);
+    this.storages.set(g, storage);
+    if (this.status === 'running') this.startGroup(g);
+  }
+
   /** Stops this node's replica of a group for good (it was removed from the group). */
   dropGroup(g: number): void {
     this.groups.get(g)?.stop('NodeCrashed', `node ${this.id} left group ${g}`);

@@ -5,7 +5,7 @@
  * is stable; the HTTP layer maps codes to status codes.
  */
 
-import type { ClusterSnapshot, LinkRule, TraceEvent } from '@raftlens/trace';
+import type { ClusterSnapshot, ConfStateView, LinkRule, TraceEvent } from '@raftlens/trace';
 
 /** The mistakes that real integrations make, reproducible on purpose. */
 export const INTEGRATION_FAULTS = [
@@ -104,6 +104,32 @@ export interface StepResult {
   msgId?: string;
 }
 
+/** One node's part in a membership change. */
+export interface MembershipChange {
+  /** `add-voter` also promotes a learner; `add-learner` also demotes a voter. */
+  type: 'add-voter' | 'add-learner' | 'remove';
+  node: number;
+}
+
+/**
+ * How a membership change uses joint consensus, as etcd's `ConfChangeTransition`:
+ * - `auto`: one change is made directly; several go through a joint configuration that the
+ *   leader leaves on its own;
+ * - `implicit`: always through a joint configuration, left on its own;
+ * - `explicit`: always through a joint configuration, which stays until `leaveJoint`.
+ */
+export type MembershipTransition = 'auto' | 'implicit' | 'explicit';
+
+export interface MembershipOptions {
+  transition?: MembershipTransition;
+  group?: number;
+}
+
+/** The configuration a membership change ended in, on the node that proposed it. */
+export interface MembershipResult {
+  confState: ConfStateView;
+}
+
 export interface Cluster {
   readonly name: string;
   readonly options: ClusterOptions;
@@ -134,6 +160,24 @@ export interface Cluster {
   removeNode(node: number, group?: number): Promise<void>;
   promoteLearner(node: number, group?: number): Promise<void>;
   transferLeader(to: number, group?: number): Promise<void>;
+  /**
+   * Makes `node` start an election now, as if its election timeout had fired (a MsgHup, with
+   * PreVote first if configured). While paused it waits in the node's inbox like a message
+   * (`pending`, type `Campaign`) until a step or the resume runs it; the promise resolves once
+   * it has run, or once it is queued.
+   */
+  campaign(node: number, group?: number): Promise<void>;
+  /**
+   * Proposes a ConfChangeV2 through the leader, starting new nodes for ids not in the cluster.
+   * Resolves once the change is applied there: with `auto` or `implicit` transitions once any
+   * joint configuration it entered has been left, with `explicit` once it is entered.
+   */
+  changeMembership(
+    changes: MembershipChange[],
+    opts?: MembershipOptions,
+  ): Promise<MembershipResult>;
+  /** Leaves the joint configuration (the empty ConfChangeV2); resolves once it is left. */
+  leaveJoint(group?: number): Promise<MembershipResult>;
   compact(node: number, group?: number): Promise<number>;
 
   /** Writes through any node (forwarded to the leader); resolves once applied. */

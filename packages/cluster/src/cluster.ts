@@ -20,13 +20,19 @@ import {
   ClusterError,
   type ClusterOptions,
   type IntegrationFault,
+  type MembershipChange,
+  type MembershipOptions,
+  type MembershipResult,
   type ReadResult,
   type StepResult,
   type WriteResult,
 } from './api.ts';
+import { leaderAmong, proposerAmong } from './leadership.ts';
 import { type ClusterMembership, Membership } from './membership.ts';
+import { MembershipChanges } from './membership-change.ts';
 import { NetworkShaper, type ShaperEvent } from './net/shaper.ts';
 import { TransportFactory } from './net/transports.ts';
+import { addressIn } from './node/conf-context.ts';
 import type { AppliedConfChange } from './node/group.ts';
 import { type RuntimeLogger, silentLogger } from './node/logger.ts';
 import { type NodeHost, NodeRuntime } from './node/runtime.ts';
@@ -69,6 +75,7 @@ export class RaftCluster implements Cluster {
   private readonly rng: SeededRandom;
   private readonly transports: TransportFactory;
   private readonly membership: Membership;
+  private readonly membershipChanges: MembershipChanges;
   private readonly requests: ClientRequests;
   private readonly clock: SimulatedClock;
   /** Founding nodes that run in this process; null when all do. */
@@ -124,6 +131,7 @@ export class RaftCluster implements Cluster {
     );
     this.foundingConf = foundingConfState(options.size);
     this.membership = new Membership(this.internals());
+    this.membershipChanges = new MembershipChanges(this.internals(), this.membership);
     this.requests = new ClientRequests(this.internals());
   }
 
@@ -352,6 +360,25 @@ export class RaftCluster implements Cluster {
     return await this.membership.transferLeader(to, group);
   }
 
+  async campaign(node: number, group = 1): Promise<void> {
+    this.checkOpen();
+    this.membership.campaign(node, group);
+  }
+
+  async changeMembership(
+    changes: MembershipChange[],
+    opts: MembershipOptions = {},
+  ): Promise<MembershipResult> {
+    this.checkOpen();
+    const { transition = 'auto', group = 1 } = opts;
+    return await this.membershipChanges.change(changes, transition, group);
+  }
+
+  async leaveJoint(group = 1): Promise<MembershipResult> {
+    this.checkOpen();
+    return await this.membershipChanges.leave(group);
+  }
+
   async compact(node: number, group = 1): Promise<number> {
     this.checkOpen();
     const g = this.runningGroup(node, group);
@@ -379,34 +406,12 @@ export class RaftCluster implements Cluster {
 
   /** The node leading `group` at the highest term among running nodes, or null. */
   leaderOf(group = 1): number | null {
-    let best: { id: number; term: number } | null = null;
-    let remote: { id: number; term: number } | null = null;
-    for (const node of this.nodes.values()) {
-      const g = node.group(group);
-      if (node.status !== 'running' || g === undefined) continue;
-      const term = g.term();
-      if (g.isLeader()) {
-        if (best === null || term > best.term) best = { id: node.id, term };
-      } else if (g.lead !== 0 && !this.nodes.has(g.lead)) {
-        // A leader in another process, as the nodes here see it.
-        if (remote === null || term > remote.term) remote = { id: g.lead, term };
-      }
-    }
-    return best?.id ?? remote?.id ?? null;
+    return leaderAmong(this.nodes, group);
   }
 
-  /**
-   * The node here through which to propose to `group`: its leader if it runs here, else a
-   * running node here that follows a leader elsewhere (the core forwards the proposal).
-   */
+  /** The node here through which to propose to `group` (see `proposerAmong`). */
   proposerFor(group: number): number | null {
-    const leader = this.leaderOf(group);
-    if (leader === null) return null;
-    if (this.nodes.has(leader)) return leader;
-    for (const node of this.sortedNodes()) {
-      if (node.status === 'running' && node.group(group)?.lead === leader) return node.id;
-    }
-    return null;
+    return proposerAmong(this.nodes, group);
   }
 
   /** Node ids known here: those running here and those running elsewhere. */
@@ -528,10 +533,9 @@ export class RaftCluster implements Cluster {
 
   private onConfChange(node: number, _group: number, change: AppliedConfChange): void {
     // A node in another process learns a new peer's address from the change's context.
-    const address = change.context?.address;
-    if (address === undefined) return;
     for (const c of change.change.changes) {
-      if (c.nodeId === node || c.type === 'ConfChangeRemoveNode') continue;
+      const address = addressIn(change.context, c.nodeId);
+      if (c.nodeId === node || c.type === 'ConfChangeRemoveNode' || address === undefined) continue;
       if (!this.addresses.has(c.nodeId)) this.addresses.set(c.nodeId, address);
       this.nodes.get(node)?.connect(c.nodeId, address);
     }

@@ -1,12 +1,14 @@
 /**
  * Membership changes and leadership transfer, through configuration changes proposed to the
- * group's leader. Each resolves once the change took effect on the leader that proposed it.
+ * group's leader, and elections on request. Each change resolves once it took effect on the
+ * leader that proposed it. Several changes at once go through `membership-change.ts`.
  */
 
-import type { ConfChange, NodeId } from '@raftlens/raft';
+import type { ConfChange, ConfChangeV2, NodeId } from '@raftlens/raft';
 import type { ControlEvent } from '@raftlens/trace';
 import { ClusterError, type IntegrationFault } from './api.ts';
 import type { RaftCluster } from './cluster.ts';
+import type { ConfContext } from './node/conf-context.ts';
 import type { NodeRuntime } from './node/runtime.ts';
 import type { NodeStorage } from './storage/types.ts';
 
@@ -54,7 +56,7 @@ export class Membership {
       context: EMPTY,
     };
     try {
-      await this.proposeConf(leader, group, cc, node.address);
+      await this.proposeConf(leader, group, cc, { address: node.address });
     } catch (err) {
       await this.retire(node);
       cluster.nodes.delete(id);
@@ -134,11 +136,23 @@ export class Membership {
     );
   }
 
-  private async proposeConf(
+  /**
+   * Makes `node` campaign now. The control event records the request; the campaign itself runs
+   * through the node's inbox, so while paused it waits there, visible, for a step.
+   */
+  campaign(node: number, group: number): void {
+    const cluster = this.c.cluster;
+    const g = cluster.runningGroup(node, group);
+    this.c.emitControl('Campaigned', node, { group, queued: cluster.isPaused() });
+    cluster.knownNode(node).runLocal(group, 'Campaign', () => g.campaign());
+  }
+
+  /** Proposes `cc` through `leader`; resolves once it is applied there. */
+  async proposeConf(
     leader: number,
     group: number,
-    cc: ConfChange,
-    address?: string,
+    cc: ConfChange | ConfChangeV2,
+    where: Omit<ConfContext, 'id'> = {},
   ): Promise<void> {
     const cluster = this.c.cluster;
     const g = cluster.runningGroup(leader, group);
@@ -146,12 +160,12 @@ export class Membership {
     const promise = g.beginConfChange(id, cluster.requestTimeoutMs);
     cluster
       .knownNode(leader)
-      .runLocal(group, 'ProposeConfChange', () => g.submitConfChange(id, cc, address));
+      .runLocal(group, 'ProposeConfChange', () => g.submitConfChange(id, cc, where));
     await promise;
   }
 
   /** Stops a node for good and forgets its links. */
-  private async retire(n: NodeRuntime): Promise<void> {
+  async retire(n: NodeRuntime): Promise<void> {
     const cluster = this.c.cluster;
     await n.crash('stopped');
     cluster.shaper.forgetNode(n.id);
@@ -161,7 +175,7 @@ export class Membership {
   }
 
   /** The node here to propose through: the leader, or a follower of a leader elsewhere. */
-  private leader(group: number): number {
+  leader(group: number): number {
     const leader = this.c.cluster.proposerFor(group);
     if (leader === null) {
       throw new ClusterError('NoLeader', `group ${group} has no leader`, { group });
@@ -169,7 +183,8 @@ export class Membership {
     return leader;
   }
 
-  private checkGroup(group: number): void {
+  /** Throws `UnknownGroup` unless `group` is one of the cluster's groups. */
+  checkGroup(group: number): void {
     if (!Number.isInteger(group) || group < 1 || group > this.c.cluster.options.groups) {
       throw new ClusterError('UnknownGroup', `no group ${group}`, { group });
     }

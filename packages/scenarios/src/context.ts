@@ -6,12 +6,19 @@
  * `expect.ops`.
  */
 
-import type { RaftCluster } from '@raftlens/cluster';
-import type { ConfChangeSingle, ConfChangeTransition, NodeId } from '@raftlens/raft';
+import type { MembershipChange, MembershipTransition, RaftCluster } from '@raftlens/cluster';
+import type { ConfChangeTransition } from '@raftlens/raft';
 import type { LinkRule } from '@raftlens/trace';
 import { ScenarioError } from './errors.ts';
 import type { NodeRef } from './model.ts';
 import type { OpKind, RunRecord } from './run-record.ts';
+
+/** etcd's names of the transitions, as the cluster's membership changes name them. */
+const TRANSITIONS: Record<ConfChangeTransition, MembershipTransition> = {
+  ConfChangeTransitionAuto: 'auto',
+  ConfChangeTransitionJointImplicit: 'implicit',
+  ConfChangeTransitionJointExplicit: 'explicit',
+};
 
 /** Runs `fn` and turns a synchronous throw into a rejected promise. */
 function attempt<T>(fn: () => Promise<T>): Promise<T> {
@@ -154,64 +161,36 @@ export class ScenarioContext {
   }
 
   /**
-   * Makes a node start an election now, as if its election timeout had fired.
-   *
-   * TODO(cluster): the Cluster surface has no campaign control; this reaches the group's
-   * RawNode through `RaftCluster.runningGroup`, and no control event records the request.
+   * Makes a node start an election now, as if its election timeout had fired. The campaign
+   * runs before this returns (or waits in the node's inbox while paused); the promise only
+   * reports a refusal (`NodeCrashed`, `UnknownNode`).
    */
-  campaign(node: NodeRef): void {
-    const id = this.node(node);
-    const g = this.run.cluster.runningGroup(id, 1);
-    this.run.cluster.knownNode(id).runLocal(1, 'Campaign', () => {
-      g.rn.campaign();
-      g.processReady();
-    });
+  campaign(node: NodeRef): Promise<void> {
+    return this.run.cluster.campaign(this.node(node), 1);
   }
 
   /**
-   * Proposes a ConfChangeV2 to the leader: several changes at once, through a joint
-   * configuration. An empty list of changes leaves a joint configuration. The op settles once
-   * the leader has applied a configuration that differs from the one it had.
-   *
-   * TODO(cluster): the Cluster surface offers one-node changes only (addNode, removeNode,
-   * promoteLearner); this proposes on the leader's RawNode directly, so the op is judged from
-   * the leader's configuration rather than answered by the runtime.
+   * Proposes several membership changes at once through the leader, through a joint
+   * configuration; an empty list of changes leaves a joint configuration. The op settles once
+   * the change is applied on the leader (with `ConfChangeTransitionJointExplicit`, once the
+   * joint configuration is entered) and its result is `{ confState }`.
    */
-  changeConf(label: string, changes: ConfChangeSingle[], transition: ConfChangeTransition): void {
+  changeConf(label: string, changes: MembershipChange[], transition: ConfChangeTransition): void {
     const c = this.run.cluster;
-    const leader = this.leader();
-    const g = c.runningGroup(leader, 1);
-    const before = JSON.stringify(g.confState);
-    const cc = { transition, changes, context: new Uint8Array(0) };
-    const deadlineMs = c.scheduler.now() + c.requestTimeoutMs;
-    const applied = new Promise<unknown>((resolve, reject) => {
-      c.knownNode(leader).runLocal(1, 'ProposeConfChange', () => {
-        const err = g.rn.proposeConfChange(cc);
-        if (err !== null) {
-          reject(new ScenarioError('ConfChangeRejected', err.message, { reason: err.code }));
-          return;
-        }
-        g.processReady();
-      });
-      const poll = () => {
-        const now = c.nodes.get(leader)?.group(1)?.confState;
-        if (now !== undefined && JSON.stringify(now) !== before) resolve(now);
-        else if (c.scheduler.now() >= deadlineMs) {
-          reject(new ScenarioError('Timeout', `node ${leader} did not apply the change in time`));
-        } else c.scheduler.after(c.options.tickMs / 4, poll);
-      };
-      c.scheduler.after(0, poll);
-    });
-    this.run.track(label, 'conf-change', leader, applied);
+    this.track(label, 'conf-change', this.leader(), () =>
+      changes.length === 0
+        ? c.leaveJoint(1)
+        : c.changeMembership(changes, { transition: TRANSITIONS[transition], group: 1 }),
+    );
   }
 
-  /** Adds a voter by id, for use in `changeConf`. */
-  static addVoter(id: number): ConfChangeSingle {
-    return { type: 'ConfChangeAddNode', nodeId: id as NodeId };
+  /** Adds a voter by id, for use in `changeConf`; an unknown id starts a new node. */
+  static addVoter(id: number): MembershipChange {
+    return { type: 'add-voter', node: id };
   }
 
-  static removeNode(id: number): ConfChangeSingle {
-    return { type: 'ConfChangeRemoveNode', nodeId: id as NodeId };
+  static removeNode(id: number): MembershipChange {
+    return { type: 'remove', node: id };
   }
 
   private track<T>(label: string, kind: OpKind, node: number | null, fn: () => Promise<T>): void {

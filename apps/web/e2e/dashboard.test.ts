@@ -213,4 +213,33 @@ describe('the dashboard over a real cluster', () => {
       ns.every((n) => n.commit >= index),
     );
   });
+
+  it('gives every control an accessible name', async () => {
+    await open();
+    await waitForLeader(page);
+    await page.getByRole('tab', { name: /Progress/ }).click();
+    await page.getByRole('tab', { name: /Controls/ }).click();
+    await openNode(page, 1);
+
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes: ax } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: Array<{ ignored: boolean; role?: { value: string }; name?: { value: string } }>;
+    };
+    const controls = new Set([
+      'button',
+      'textbox',
+      'slider',
+      'checkbox',
+      'radio',
+      'tab',
+      'spinbutton',
+      'combobox',
+    ]);
+    const unnamed = ax.filter(
+      (n) => !n.ignored && controls.has(n.role?.value ?? '') && !n.name?.value?.trim(),
+    );
+
+    expect(ax.filter((n) => controls.has(n.role?.value ?? '')).length).toBeGreaterThan(30);
+    expect(unnamed.map((n) => n.role?.value)).toEqual([]);
+  });
 });

@@ -6,7 +6,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitForLeader, waitForNodes } from '../e2e/support/dashboard.ts';
+import { openLink, openNode, waitForLeader, waitForNodes } from '../e2e/support/dashboard.ts';
 import { launchBrowser, type RunningServer, startServer } from '../e2e/support/harness.ts';
 
 const out = process.argv[2] ?? '/tmp/tour';
@@ -43,9 +43,21 @@ try {
   await page.setViewportSize({ width: 1600, height: 1000 });
 
   await page.getByRole('button', { name: 'Isolate the leader' }).click();
-  await waitForLeader(page, first.term);
+  const second = await waitForLeader(page, first.term);
   await page.waitForTimeout(1500);
   await shot('partition-new-leader');
+
+  // A write through the isolated old leader is appended there but can never commit; the new
+  // leader commits a different entry at the same index: the log view shows the conflict.
+  void api(server, 'PUT', `kv/lost?via=${first.id}&timeoutMs=20000`, { value: 'never' });
+  await waitForNodes(page, 'the old leader to append alone', (ns) => {
+    const old = ns.find((n) => n.id === first.id);
+    return old !== undefined && old.last > old.commit;
+  });
+  await api(server, 'PUT', `kv/won?via=${second.id}`, { value: 'yes' });
+  await page.waitForTimeout(1200);
+  await shot('partition-conflicting-logs');
+  await page.locator('.log-section').screenshot({ path: join(out, 'logs-conflict.png') });
   await page.getByRole('button', { name: 'Heal' }).click();
   const leader = await waitForLeader(page, first.term);
   await waitForNodes(page, 'the old leader to follow', (ns) =>
@@ -66,6 +78,10 @@ try {
   await page.getByRole('tab', { name: /Progress/ }).click();
   await page.waitForTimeout(500);
   await shot('held-progress');
+  await openLink(page, leader.id, others[0] ?? 1);
+  await page.waitForTimeout(400);
+  await shot('link-rules');
+  await page.keyboard.press('Escape');
   for (const f of others.slice(0, 3)) await api(server, 'DELETE', `links/${leader.id}/${f}`);
   const { held } = (await api(server, 'GET', 'held')) as { held: Array<{ msgId: string }> };
   for (const h of held) await api(server, 'POST', `held/${h.msgId}/drop`);
@@ -73,6 +89,10 @@ try {
   await api(server, 'POST', `nodes/${others[3]}/crash`);
   await page.waitForTimeout(2500);
   await shot('crashed-node');
+  await openNode(page, others[3] ?? 1);
+  await page.waitForTimeout(400);
+  await shot('node-actions');
+  await page.keyboard.press('Escape');
 
   await page.getByRole('tab', { name: /Events/ }).click();
   await page.locator('.spacetime canvas').focus();
@@ -81,6 +101,20 @@ try {
   await page.waitForTimeout(500);
   await page.locator('.time-section').screenshot({ path: join(out, 'space-time.png') });
   await page.locator('.log-section').screenshot({ path: join(out, 'logs.png') });
+
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await api(server, 'POST', `nodes/${others[3]}/restart`);
+  await api(server, 'POST', 'membership', {
+    changes: [
+      { type: 'add-voter', node: 6 },
+      { type: 'remove', node: others[0] },
+    ],
+    transition: 'explicit',
+  });
+  await page.getByRole('tab', { name: /Progress/ }).click();
+  await page.waitForTimeout(2000);
+  await shot('joint-consensus');
+  await page.getByRole('tab', { name: /Controls/ }).click();
 
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.setViewportSize({ width: 820, height: 1180 });

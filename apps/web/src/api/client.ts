@@ -4,7 +4,7 @@
  * dashboard shows as it is.
  */
 
-import type { ClusterSnapshot, HeldMessageView, LinkRule } from '@raftlens/trace';
+import type { ClusterSnapshot, ConfStateView, HeldMessageView, LinkRule } from '@raftlens/trace';
 import { authHeaders } from './auth.ts';
 import { paths } from './paths.ts';
 
@@ -74,6 +74,15 @@ export interface ReadAnswer {
   node: number;
 }
 
+/** One node's part in a membership change (mirrors the cluster's MembershipChange). */
+export interface MembershipChange {
+  type: 'add-voter' | 'add-learner' | 'remove';
+  node: number;
+}
+
+/** How the change uses joint consensus: as etcd's ConfChangeTransition. */
+export type MembershipTransition = 'auto' | 'implicit' | 'explicit';
+
 export function createApi(cluster: string) {
   const c = cluster;
   return {
@@ -96,6 +105,10 @@ export function createApi(cluster: string) {
     removeNode: (id: number) => call<unknown>('DELETE', paths.node(c, id)),
     promote: (id: number) => call<unknown>('POST', paths.promote(c, id)),
     transferLeader: (to: number) => call<unknown>('POST', paths.transferLeader(c), { to }),
+    campaign: (id: number) => call<unknown>('POST', paths.campaign(c, id)),
+    changeMembership: (changes: MembershipChange[], transition: MembershipTransition) =>
+      call<{ confState: ConfStateView }>('POST', paths.membership(c), { changes, transition }),
+    leaveJoint: () => call<{ confState: ConfStateView }>('POST', paths.leaveJoint(c)),
     compact: (id: number) =>
       call<{ node: number; group: number; index: number }>('POST', paths.compact(c, id)),
     put: (key: string, value: string) => call<WriteAnswer>('PUT', paths.kv(c, key), { value }),

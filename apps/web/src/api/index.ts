@@ -1,3 +1,11 @@
 export { authHeaders, captureToken } from './auth.ts';
-export { type Api, ApiError, createApi, type ReadAnswer, type WriteAnswer } from './client.ts';
+export {
+  type Api,
+  ApiError,
+  createApi,
+  type MembershipChange,
+  type MembershipTransition,
+  type ReadAnswer,
+  type WriteAnswer,
+} from './client.ts';
 export { paths, streamUrl } from './paths.ts';

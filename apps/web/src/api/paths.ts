@@ -26,6 +26,9 @@ export const paths = {
   promote: (c: string, id: number) => `/api/clusters/${enc(c)}/nodes/${id}/promote`,
   compact: (c: string, id: number) => `/api/clusters/${enc(c)}/nodes/${id}/compact`,
   transferLeader: (c: string) => `/api/clusters/${enc(c)}/transfer-leader`,
+  campaign: (c: string, id: number) => `/api/clusters/${enc(c)}/nodes/${id}/campaign`,
+  membership: (c: string) => `/api/clusters/${enc(c)}/membership`,
+  leaveJoint: (c: string) => `/api/clusters/${enc(c)}/membership/leave-joint`,
 };
 
 /** The viewer stream's WebSocket URL, on the page's own host. */

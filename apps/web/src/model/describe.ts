@@ -228,6 +228,12 @@ function sayControl(e: ControlEvent): Said | null {
       const to = detailNumber(e, 'to');
       return c(`leadership transfer to ${to != null ? nodeName(to) : 'a node'} requested`);
     }
+    case 'Campaigned':
+      return c(
+        `${n} was told to start an election${e.detail.queued ? ' (queued while paused)' : ''}`,
+      );
+    case 'MembershipChangeRequested':
+      return c(`${n} proposed ${membershipWords(e.detail)}`);
     case 'Compacted': {
       const index = detailNumber(e, 'index');
       return c(`${n} compacted its log${index != null ? ` up to index ${index}` : ''}`, false);
@@ -255,4 +261,27 @@ function partitionWords(groups: unknown): string {
 export function formatSpeed(factor: number): string {
   const digits = factor >= 1 ? 0 : factor >= 0.1 ? 2 : 3;
   return `${Number(factor.toFixed(digits))}×`;
+}
+
+const CHANGE_WORDS: Record<string, string> = {
+  'add-voter': 'add voter',
+  'add-learner': 'add learner',
+  remove: 'remove',
+};
+
+/** "a membership change: add voter n6, remove n2 (through a joint configuration)". */
+function membershipWords(detail: Record<string, unknown>): string {
+  if (detail.leave) return 'leaving the joint configuration';
+  const changes = Array.isArray(detail.changes) ? detail.changes : [];
+  const words = changes.map((ch) => {
+    const { type, node } = (ch ?? {}) as { type?: string; node?: number };
+    return `${CHANGE_WORDS[type ?? ''] ?? type} ${node != null ? nodeName(node) : '?'}`;
+  });
+  const joint =
+    detail.transition === 'explicit'
+      ? ' (joint, left by hand)'
+      : detail.transition === 'implicit' || changes.length > 1
+        ? ' (through a joint configuration)'
+        : '';
+  return `a membership change: ${words.join(', ') || 'none'}${joint}`;
 }

@@ -17,7 +17,8 @@ export function nodeLabel(node: NodeView, g: GroupView | undefined): string {
   if (node.status !== 'running') parts.push(node.status);
   if (g) {
     parts.push(ROLE_STYLES[g.role].label, `term ${g.term}`);
-    if (isLearner(node.id, g)) parts.push('learner');
+    const tag = membershipTag(node.id, g);
+    if (tag) parts.push(tag);
     parts.push(`commit ${g.commit}`);
   }
   return parts.join(', ');
@@ -25,6 +26,18 @@ export function nodeLabel(node: NodeView, g: GroupView | undefined): string {
 
 function isLearner(id: number, g: GroupView): boolean {
   return g.confState.learners.includes(id) || g.confState.learnersNext.includes(id);
+}
+
+/** In a joint configuration: a voter of only the new half is joining, of only the old leaving. */
+export function membershipTag(id: number, g: GroupView): string | null {
+  if (isLearner(id, g)) return 'learner';
+  const c = g.confState;
+  if (c.votersOutgoing.length === 0) return null;
+  const incoming = c.voters.includes(id);
+  const outgoing = c.votersOutgoing.includes(id);
+  if (incoming && !outgoing) return 'joining';
+  if (outgoing && !incoming) return 'leaving';
+  return null;
 }
 
 /** One node: a disc in its role's colour, its id, role, term, vote and commit/applied. */
@@ -35,6 +48,7 @@ export const NodeGlyph = memo(function NodeGlyph({ node, group: g, at, r }: Prop
   const style = down || !g ? CRASHED_STYLE : ROLE_STYLES[g.role];
   const leader = !down && g?.role === 'StateLeader';
   const learner = g ? isLearner(node.id, g) : false;
+  const tag = g ? membershipTag(node.id, g) : null;
   // Text sits under the disc (the crown takes the space above), with a halo over the links.
   const textY = r + 20;
   const open = () => selectNode(selected ? null : node.id);
@@ -78,7 +92,7 @@ export const NodeGlyph = memo(function NodeGlyph({ node, group: g, at, r }: Prop
       <g transform={`translate(0,${textY})`} className="node-text">
         <text className="node-role" fill={down ? '#4b5563' : style.fill}>
           {down ? node.status : style.label}
-          {learner ? ' · learner' : ''}
+          {tag ? ` · ${tag}` : ''}
         </text>
         {g && (
           <>

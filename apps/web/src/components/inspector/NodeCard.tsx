@@ -81,6 +81,13 @@ export function NodeCard({ id, side }: { id: number; side: 'left' | 'right' }) {
         )}
         <button
           type="button"
+          disabled={busy || !running || leader}
+          onClick={() => run((api) => api.campaign(id))}
+        >
+          Start an election here
+        </button>
+        <button
+          type="button"
           disabled={busy || others.length === 0}
           onClick={() => run((api) => api.partition([others, [id]]))}
         >

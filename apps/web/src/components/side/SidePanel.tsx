@@ -6,6 +6,7 @@ import { EventFeed } from '../feed/EventFeed.tsx';
 import { ProgressPanel } from '../progress/ProgressPanel.tsx';
 import { ClientPanel } from './ClientPanel.tsx';
 import { HeldPanel } from './HeldPanel.tsx';
+import { JointChangePanel } from './JointChangePanel.tsx';
 import { MembershipPanel } from './MembershipPanel.tsx';
 import { PartitionPanel } from './PartitionPanel.tsx';
 
@@ -62,6 +63,7 @@ export function SidePanel() {
             <HeldPanel />
             <PartitionPanel />
             <MembershipPanel />
+            <JointChangePanel />
           </>
         )}
         {tab === 'progress' && <ProgressPanel />}

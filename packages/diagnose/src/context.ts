@@ -194,6 +194,13 @@ export class Context {
     return out;
   }
 
+  /** Node `id`'s `BecomeLeader` event for `term` in group `g`, in this incarnation. */
+  becameLeader(id: number, g: number, term: number): StateEvent | undefined {
+    return this.memoize(`becameLeader/${id}/${g}/${term}`, () =>
+      this.stateEventsOf(id, g).find((e) => e.name === 'BecomeLeader' && e.term === term),
+    );
+  }
+
   /** The configured election timeout, as well as the nodes' randomized timeouts reveal it. */
   electionTicks(g: number): number {
     let min = Number.POSITIVE_INFINITY;

@@ -17,6 +17,7 @@ import {
   type Severity,
 } from './finding.ts';
 import { appendedBeyond } from './nodehealth.ts';
+import { catchingUp } from './probing.ts';
 import { pendingProposals } from './proposals.ts';
 import { allVoters, jointIndex, majority, voterSets } from './quorum.ts';
 import { explainMissingVoter, voterPhrase } from './voters.ts';
@@ -59,16 +60,29 @@ export function termAt(m: Member, index: number): number | undefined {
   return log.entries.find((e) => e.index === index)?.term;
 }
 
-/** How many of the leader's ticks entry `index` has existed on it, as far as the trace shows. */
+/** Ticks `leader` has led its present term, when the trace shows it winning the election. */
+export function leadingFor(ctx: Context, leader: Member, g: number): number | undefined {
+  const became = ctx.becameLeader(leader.id, g, leader.view.term);
+  return became ? ctx.ticksSince(leader.id, became.seq) : undefined;
+}
+
+/**
+ * How many ticks entry `index` has waited on the present leader, as far as the trace shows:
+ * since it was appended, or since the leader took over if that came later. An entry written in
+ * an earlier term has only waited on this leader since it won; before that, no acknowledgement
+ * could reach it, so a new leader's followers are never overdue on its first tick.
+ */
 export function entryAge(
   ctx: Context,
   leader: Member,
   g: number,
   index: number,
 ): number | undefined {
-  return (
-    ctx.ageOf(leader.id, g, (e) => appendedBeyond(e, index - 1)) ?? ctx.observedTicks(leader.id)
-  );
+  const appended =
+    ctx.ageOf(leader.id, g, (e) => appendedBeyond(e, index - 1)) ?? ctx.observedTicks(leader.id);
+  const leading = leadingFor(ctx, leader, g);
+  if (appended === undefined || leading === undefined) return appended;
+  return Math.min(appended, leading);
 }
 
 export function analyzeLeader(
@@ -245,7 +259,8 @@ function quorumShort(
 
 /**
  * Voters the quorum does not need right now but that have fallen behind for a reason worth
- * fixing: a node that is down or cut off, or a follower stuck for an election timeout.
+ * fixing: a node that is down or cut off, or a follower stuck for an election timeout. A
+ * follower that is only behind and already being caught up (a partition just healed) is not.
  */
 function laggingVoters(
   ctx: Context,
@@ -262,6 +277,7 @@ function laggingVoters(
     if (a >= v.log.lastIndex) continue;
     const cause = explainMissingVoter(ctx, checks, leader, id, a + 1);
     if (!cause) continue;
+    if (cause.code === 'FollowerProbing' && catchingUp(ctx, g, leader, id)) continue;
     const stalled = ctx.isStalled(entryAge(ctx, leader, g, a + 1), g);
     if (!stalled && !PRESENT_FACTS.has(cause.code)) continue;
     const severity = cause.severity === 'info' && stalled ? 'warning' : cause.severity;

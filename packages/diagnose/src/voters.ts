@@ -16,6 +16,7 @@ import {
   REPLICATION_TYPES,
   roundTripProblem,
 } from './network.ts';
+import { probingCause, rejectionsFrom } from './probing.ts';
 
 /** A short phrase for a voter's cause, for the quorum summary: "3 (crashed)". */
 export const CAUSE_PHRASE: Partial<Record<Finding['code'], string>> = {
@@ -173,57 +174,98 @@ function progressCause(
         'window that stays full means the acknowledgements are lost or never sent.',
     };
   }
-  const rejections = rejectionsFrom(ctx, g, leader, voter);
-  if (pr.state === 'StateProbe' && (rejections.length > 0 || pr.next <= index)) {
-    const found = rejections.length > 0;
-    return {
-      code: 'FollowerProbing',
-      severity: 'warning',
-      group: g,
-      nodes: [voter],
-      evidence: [...base, field('paused', pr.paused), ...recentEvents(rejections, 6)],
-      summary: found
-        ? `Node ${voter}'s log disagrees with the leader's: it rejected ` +
-          `${plural(rejections.length, 'append')} and the leader is probing backwards for ` +
-          `the entries they share (next = ${pr.next}).`
-        : `The leader is probing node ${voter}: it sends one append at a time (next = ` +
-          `${pr.next}) and waits for each answer before sending more.`,
-      detail:
-        'In probe state the leader sends a single append and pauses until the follower answers ' +
-        'or a heartbeat response arrives. Each rejection moves next back, guided by the ' +
-        "follower's hint, until the logs match; then replication resumes at full speed.",
-    };
+  if (pr.state !== 'StateProbe') {
+    return pr.recentActive ? undefined : inactiveCause(ctx, g, leader, voter, base);
   }
-  if (!pr.recentActive) {
-    return {
-      code: 'FollowerInactive',
-      severity: 'warning',
-      group: g,
-      nodes: [voter],
-      evidence: [...base, field('recentActive', false)],
-      summary:
-        `The leader has not heard from node ${voter} within an election timeout ` +
-        '(recentActive is false).',
-    };
+  // Rejections are answers: the follower is alive and the leader is repairing its log. Without
+  // any, a follower that has been silent for an election timeout is inactive, probing or not.
+  if (rejectionsFrom(ctx, g, leader, voter).length > 0) {
+    return probingCause(ctx, g, leader, voter, pr, base);
   }
-  return undefined;
+  const inactive = pr.recentActive ? undefined : inactiveCause(ctx, g, leader, voter, base);
+  if (inactive) return inactive;
+  return pr.next <= index ? probingCause(ctx, g, leader, voter, pr, base) : undefined;
 }
 
-function rejectionsFrom(ctx: Context, g: number, leader: Member, voter: number): number[] {
-  const seqs: number[] = [];
-  const rejects = (msg: MessageSummary | undefined) =>
-    msg?.type === 'MsgAppResp' &&
-    msg.reject &&
+/** What tells a leader that a follower is alive: etcd raft sets `RecentActive` on these. */
+const LIVENESS_TYPES = new Set(['MsgAppResp', 'MsgHeartbeatResp']);
+
+/**
+ * The leader's silence from `voter` in its present term: the ticks since the last append or
+ * heartbeat response that reached it, or since it won the election when none has. `heard` is
+ * that response's sequence number.
+ */
+function silenceFrom(
+  ctx: Context,
+  g: number,
+  leader: Member,
+  voter: number,
+): { ticks: number | undefined; heard?: number; since?: number } {
+  const term = leader.view.term;
+  const alive = (msg: MessageSummary | undefined) =>
+    msg !== undefined &&
+    LIVENESS_TYPES.has(msg.type) &&
     msg.from === voter &&
     msg.to === leader.id &&
-    msg.term === leader.view.term;
+    msg.term === term;
+  let heard: number | undefined;
   for (const e of ctx.netOnLink(voter, leader.id)) {
-    if (e.group === g && e.name === 'Deliver' && rejects(e.msg)) seqs.push(e.seq);
+    if (e.group === g && e.name === 'Deliver' && alive(e.msg)) heard = e.seq;
   }
   for (const e of ctx.stateEventsOf(leader.id, g)) {
-    if (e.name === 'ReceiveAppendEntriesResponse' && rejects(e.msg)) seqs.push(e.seq);
+    if (e.name === 'ReceiveAppendEntriesResponse' && alive(e.msg))
+      heard = Math.max(heard ?? 0, e.seq);
   }
-  return seqs.sort((a, b) => a - b);
+  const became = ctx.becameLeader(leader.id, g, term)?.seq;
+  const since = Math.max(heard ?? 0, became ?? 0);
+  if (since === 0) return { ticks: ctx.observedTicks(leader.id) };
+  return {
+    ticks: ctx.ticksSince(leader.id, since),
+    since,
+    ...(heard !== undefined ? { heard } : {}),
+  };
+}
+
+/**
+ * A follower the leader has not heard from. `recentActive` alone does not say so: a new leader
+ * starts with it false for every follower until the first answers arrive, and CheckQuorum
+ * clears it once per election timeout. So with a trace, the follower counts as inactive only
+ * once the leader has led for an election timeout without an answer from it.
+ */
+function inactiveCause(
+  ctx: Context,
+  g: number,
+  leader: Member,
+  voter: number,
+  base: Evidence[],
+): Finding | undefined {
+  const silence = silenceFrom(ctx, g, leader, voter);
+  if (!ctx.isStalled(silence.ticks, g)) return undefined;
+  const evidence = [
+    ...base,
+    groupField(leader.id, g, `progress.${voter}.recentActive`, false),
+    ...(silence.since !== undefined ? recentEvents([silence.since], 1) : []),
+  ];
+  const lead = `The leader (node ${leader.id})`;
+  const summary =
+    silence.ticks === undefined
+      ? `${lead} has not heard from node ${voter} within an election timeout (recentActive ` +
+        'is false).'
+      : `${lead} has not heard from node ${voter} for ${plural(silence.ticks, 'tick')}` +
+        `${silence.heard === undefined ? ` since it took over in term ${leader.view.term}` : ''}` +
+        `, more than an election timeout (recentActive is false).`;
+  return {
+    code: 'FollowerInactive',
+    severity: 'warning',
+    group: g,
+    nodes: [voter],
+    evidence,
+    summary,
+    detail:
+      'A follower counts as active once its append or heartbeat response reaches the leader. ' +
+      'None has arrived for an election timeout, yet no crash, partition or link rule explains ' +
+      'it: the follower may be stuck, or its messages lost on the way.',
+  };
 }
 
 /**

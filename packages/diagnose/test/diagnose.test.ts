@@ -287,7 +287,11 @@ export const cases: Case[] = [
       const s = elected(3, 9);
       s.progress(1, 3, { match: 3, next: 4, recentActive: false });
       s.append(3, 1, 3, 2);
-      return s.quiet(1, 15);
+      for (let i = 0; i < 15; i++) {
+        s.elapse(2).exchange('MsgHeartbeat', 1, 2).exchange('MsgHeartbeatResp', 2, 1);
+        s.exchange('MsgHeartbeat', 1, 3);
+      }
+      return s;
     },
     lead: 'FollowerInactive',
     severity: 'warning',

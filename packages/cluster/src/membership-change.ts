@@ -4,7 +4,8 @@
  * decision needs a majority of the old voters and a majority of the new ones.
  *
  * Ids that the cluster does not know yet become new nodes, started here before the change is
- * proposed, as `addNode` starts them. Removed nodes are not stopped: like a server the thesis
+ * proposed, as `addNode` starts them, and stopped again only if the change is refused. Removed
+ * nodes are not stopped: like a server the thesis
  * describes, a removed node runs on until someone shuts it down (`crash`, or `removeNode`, which
  * also retires it), and what it does meanwhile is part of what a class may want to see.
  */
@@ -87,7 +88,7 @@ export class MembershipChanges {
     try {
       await this.membership.proposeConf(proposer, group, cc, { addresses: joined.addresses });
     } catch (err) {
-      await this.undo(joined, group);
+      if (neverApplied(err)) await this.undo(joined, group);
       throw err;
     }
     if (enterJoint(cc).autoLeave) await this.untilLeft(proposer, group, deadlineMs);
@@ -189,6 +190,16 @@ export class MembershipChanges {
     // A crash of the proposer ends the wait too; runningGroup then says so.
     cluster.runningGroup(proposer, group);
   }
+}
+
+/**
+ * True if a failed change can never take effect: it was refused before it entered any log, or
+ * replaced there by an empty entry. After a `Timeout`, or a crash of the node that proposed it,
+ * the entry may still commit under this leader or the next, so the nodes started for it stay:
+ * stopping them could leave a configuration whose voters never answer.
+ */
+export function neverApplied(err: unknown): boolean {
+  return err instanceof ClusterError && err.code === 'ConfChangeRejected';
 }
 
 /** The ConfChangeV2 for a request, or `InvalidRequest` naming what is wrong with it. */

@@ -8,6 +8,7 @@ import type { ConfChange, ConfChangeV2, NodeId } from '@raftlens/raft';
 import type { ControlEvent } from '@raftlens/trace';
 import { ClusterError, type IntegrationFault } from './api.ts';
 import type { RaftCluster } from './cluster.ts';
+import { neverApplied } from './membership-change.ts';
 import type { ConfContext } from './node/conf-context.ts';
 import type { NodeRuntime } from './node/runtime.ts';
 import type { NodeStorage } from './storage/types.ts';
@@ -35,7 +36,8 @@ export class Membership {
    * Starts a new node (on a new port in live mode) hosting `group`, then adds it as a voter or
    * learner. The new replica starts from the founding configuration, as every replica does, and
    * reaches the present by replaying the leader's log or by a snapshot; it cannot campaign
-   * before it has applied its own addition.
+   * before it has applied its own addition. It is stopped again only if the change is refused:
+   * after a `Timeout` the change may still take effect.
    */
   async addNode(learner: boolean, group: number): Promise<number> {
     const cluster = this.c.cluster;
@@ -58,9 +60,11 @@ export class Membership {
     try {
       await this.proposeConf(leader, group, cc, { address: node.address });
     } catch (err) {
-      await this.retire(node);
-      cluster.nodes.delete(id);
-      cluster.addresses.delete(id);
+      if (neverApplied(err)) {
+        await this.retire(node);
+        cluster.nodes.delete(id);
+        cluster.addresses.delete(id);
+      }
       throw err;
     }
     return id;

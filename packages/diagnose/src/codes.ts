@@ -51,6 +51,7 @@ export const FINDING_CODES = [
   'QuorumShort',
   'OlderTermEntry',
   'EntryWillBeReplaced',
+  'EntryOverwritten',
   'PendingConfChange',
   'ProposalDropped',
   'ProposalFailed',

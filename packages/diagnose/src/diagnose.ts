@@ -12,6 +12,7 @@ import { Context, type DiagnoseInput } from './context.ts';
 import { analyzeNoLeader } from './election.ts';
 import { type Finding, mergeFindings, sortFindings } from './finding.ts';
 import { leaderConfigLacksFollowers, pendingConfChange, staleLeaders } from './leadership.ts';
+import { overwrittenWrites } from './overwritten.ts';
 import { ackedBeforeApplied, droppedProposals, pendingProposals } from './proposals.ts';
 import { analyzeLeader } from './replication.ts';
 import { tickFindings } from './ticks.ts';
@@ -50,7 +51,8 @@ export function diagnose(input: DiagnoseInput): Finding[] {
   const ctx = new Context(input);
   const out: Finding[] = [];
   for (const g of groupsOf(input)) out.push(...diagnoseGroup(ctx, g));
-  out.push(...droppedProposals(ctx), ...ackedBeforeApplied(ctx), ...tickFindings(ctx));
+  out.push(...droppedProposals(ctx), ...overwrittenWrites(ctx));
+  out.push(...ackedBeforeApplied(ctx), ...tickFindings(ctx));
   if (input.snapshot.paused) out.push(pausedFinding());
   return sortFindings(mergeFindings(out));
 }

@@ -7,6 +7,7 @@
 import type { ProposalEvent, ReadyEvent } from '@raftlens/trace';
 import type { Context } from './context.ts';
 import { type Finding, recentEvents } from './finding.ts';
+import { isOverwritten } from './overwritten.ts';
 
 export interface ProposalHistory {
   id: string;
@@ -52,6 +53,7 @@ export function pendingProposals(ctx: Context, g: number): ProposalHistory[] {
 /** What a student should read for a drop reason of the core (etcd raft's reasons, by gist). */
 export function explainDropReason(reason: string): string {
   const r = reason.toLowerCase();
+  if (r.includes('overwritten')) return "a new leader's log overwrote its entry";
   if (r.includes('leader') && (r.includes('no') || r.includes('unknown'))) {
     return 'there was no leader to take it';
   }
@@ -68,7 +70,8 @@ export function explainDropReason(reason: string): string {
 
 /**
  * Drops, one finding per group and reason. A drop followed by a successful answer in the same
- * group is history (the condition has passed), so it is only information.
+ * group is history (the condition has passed), so it is only information. Writes whose entry a
+ * new leader overwrote were not refused by the core; `overwrittenWrites` reports them.
  */
 export function droppedProposals(ctx: Context): Finding[] {
   const groups = new Map<string, ProposalEvent[]>();
@@ -76,7 +79,7 @@ export function droppedProposals(ctx: Context): Finding[] {
   for (const e of ctx.events) {
     if (e.kind !== 'proposal') continue;
     if (e.name === 'Answered' && e.ok) lastOkSeq.set(e.group, e.seq);
-    if (e.name !== 'Dropped') continue;
+    if (e.name !== 'Dropped' || isOverwritten(e.reason)) continue;
     const key = `${e.group}|${e.reason ?? 'unknown'}`;
     const list = groups.get(key) ?? [];
     list.push(e);

@@ -17,6 +17,7 @@ import {
 } from './finding.ts';
 import { leaderConfigLacksFollowers, pendingConfChange } from './leadership.ts';
 import { REPLICATION_RESPONSE_TYPES, REPLICATION_TYPES, roundTripProblem } from './network.ts';
+import { isOverwritten, overwrittenWrite } from './overwritten.ts';
 import {
   ackedBeforeApplied,
   droppedProposals,
@@ -62,14 +63,17 @@ function whyProposal(ctx: Context, id: string, opts: WhyOptions): Finding[] {
   if (!h) return [];
   const g = h.group;
   const done = h.done;
-  if (done?.name === 'Dropped') {
+  // A drop is the answer even when the runtime also answered the client with an error after it.
+  const drop = h.events.findLast((e) => e.name === 'Dropped');
+  if (drop && isOverwritten(drop.reason)) return [overwrittenWrite(ctx, drop)];
+  if (drop) {
     const dropped = droppedProposals(ctx)
       .filter((f) => f.proposals?.includes(id))
       .map((f) => ({
         ...f,
         proposals: [id],
-        evidence: [ev(done.seq)],
-        summary: `Proposal ${id} was dropped because ${explainDropReason(done.reason ?? '')}.`,
+        evidence: [ev(drop.seq)],
+        summary: `Proposal ${id} was dropped because ${explainDropReason(drop.reason ?? '')}.`,
       }));
     const checks = new GroupChecks(ctx, g);
     return ctx.leader(g) ? dropped : [...dropped, ...analyzeNoLeader(ctx, checks)];

@@ -26,6 +26,7 @@ import { clustersPlugin } from './plugins/clusters.ts';
 import { controlRoutes } from './plugins/control-routes.ts';
 import { diagnosisRoutes } from './plugins/diagnosis-routes.ts';
 import { errorsPlugin, sendApiError } from './plugins/errors.ts';
+import { federationRoutes } from './plugins/federation-routes.ts';
 import { healthRoutes } from './plugins/health.ts';
 import { kvRoutes } from './plugins/kv-routes.ts';
 import { nodeRoutes } from './plugins/node-routes.ts';
@@ -136,6 +137,7 @@ export async function buildServer(opts: Partial<ServerOptions> = {}): Promise<Fa
         await api.register(nodeRoutes);
         await api.register(kvRoutes);
         await api.register(streamRoutes, { limits });
+        await api.register(federationRoutes);
       },
       { prefix: '/api' },
     );

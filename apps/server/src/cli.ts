@@ -4,7 +4,7 @@
  */
 
 import { UsageError } from './cli/args.ts';
-import { NODE_USAGE, NodeUnsupportedError, parseNodeArgs, runNode } from './cli/node.ts';
+import { NODE_USAGE, parseNodeArgs, runNode } from './cli/node.ts';
 import { parseStartArgs, runStart, START_USAGE, StartError } from './cli/start.ts';
 
 const USAGE = `Usage: raftlens <command> [options]
@@ -87,15 +87,8 @@ async function node(argv: string[]): Promise<void> {
     process.stdout.write(NODE_USAGE);
     return;
   }
-  try {
-    await runNode(args);
-  } catch (err) {
-    if (err instanceof NodeUnsupportedError) {
-      process.stderr.write(`raftlens: ${err.message}\n`);
-      process.exit(3);
-    }
-    throw err;
-  }
+  const running = await runNode(args, print);
+  onSignals(() => running.stop());
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -40,6 +40,10 @@ const SERVER_ERROR_STATUS = {
   CrossOriginRequest: 403,
   UpgradeRequired: 426,
   NotImplemented: 501,
+  /** A node process of a multi-process cluster did not answer. */
+  MemberUnreachable: 502,
+  /** The cluster exists but runs in this process; node processes cannot join it. */
+  NotFederated: 409,
   ShuttingDown: 503,
   InternalError: 500,
 } as const;

@@ -53,7 +53,8 @@ export class ClusterRegistry {
     return this.clusters.has(name);
   }
 
-  async create(options: ClusterOptions): Promise<Cluster> {
+  /** Starts a cluster with the registry's factory, or with `factory` when given. */
+  async create(options: ClusterOptions, factory: ClusterFactory = this.factory): Promise<Cluster> {
     const { name } = options;
     if (this.closed) throw new ApiError('ShuttingDown', 'the server is shutting down');
     if (this.clusters.has(name) || this.busy.has(name)) {
@@ -70,7 +71,7 @@ export class ClusterRegistry {
     }
     this.busy.add(name);
     try {
-      const cluster = await this.factory(options, this.log);
+      const cluster = await factory(options, this.log);
       if (this.closed) {
         await cluster.close();
         throw new ApiError('ShuttingDown', 'the server is shutting down');

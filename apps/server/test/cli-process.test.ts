@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -28,6 +29,15 @@ function run(args: string[]): { child: ChildProcess; stdout: () => string; stder
     err += chunk.toString();
   });
   return { child, stdout: () => out, stderr: () => err };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
@@ -94,13 +104,41 @@ describe('raftlens start, as a process', () => {
   });
 });
 
-describe('raftlens node, as a process', () => {
-  it('checks its arguments, then says the runtime cannot run a lone node yet', async () => {
-    const { child, stderr } = run(['node', '--id', '1', '--peers', '1=ws://127.0.0.1:7001']);
+describe('raftlens node, as processes', () => {
+  it('runs three node processes that join a dashboard process, and stops them cleanly', async () => {
+    const dashboard = run(['start', '--port', '0', '--nodes', '1', '--log-level', 'silent']);
+    const base = await printedUrl(dashboard.stdout);
+    const ports = [await freePort(), await freePort(), await freePort()];
+    const peers = ports.map((port, i) => `${i + 1}=ws://127.0.0.1:${port}`).join(',');
+    const nodes = [1, 2, 3].map((id) =>
+      run([
+        ...['node', '--id', String(id), '--peers', peers, '--dashboard', base],
+        ...['--storage', 'memory', '--tick-ms', '20', '--log-level', 'silent'],
+      ]),
+    );
 
-    const code = await exited(child);
+    let snapshot: { nodes: Array<{ groups: Array<{ role: string }> }> } = { nodes: [] };
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const res = await fetch(`${base}/api/clusters/remote`);
+      if (res.ok) snapshot = (await res.json()) as typeof snapshot;
+      const leader = snapshot.nodes.some((n) => n.groups[0]?.role === 'StateLeader');
+      if (leader && snapshot.nodes.length === 3) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const put = await fetch(`${base}/api/clusters/remote/kv/k`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ value: 'v' }),
+    });
+    for (const node of nodes) node.child.kill('SIGTERM');
+    const codes = await Promise.all(nodes.map((node) => exited(node.child)));
+    dashboard.child.kill('SIGTERM');
 
-    expect(code).toBe(3);
-    expect(stderr()).toContain('not supported by this version of the runtime');
+    expect(snapshot.nodes).toHaveLength(3);
+    expect(put.status).toBe(200);
+    expect(codes).toEqual([0, 0, 0]);
+    expect(nodes[0]?.stdout()).toContain("Raftlens node 1 of 'remote' is running");
+    expect(await exited(dashboard.child)).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/cli/args.ts';
-import { parseNodeArgs } from '../src/cli/node.ts';
+import { parseNodeArgs, withRaftPath } from '../src/cli/node.ts';
 import { parseStartArgs } from '../src/cli/start.ts';
 
 describe('start arguments', () => {
@@ -97,7 +97,20 @@ describe('node arguments', () => {
     ['a peer entry without an id', ['--id', '1', '--peers', 'ws://a:1']],
     ['a dashboard that is not http', ['--id', '1', '--peers', peers, '--dashboard', 'ftp://x']],
     ['a bad cluster name', ['--id', '1', '--peers', peers, '--cluster', 'Bad Name']],
+    ['peers that skip an id', ['--id', '1', '--peers', '1=ws://a:1,3=ws://c:3']],
+    ['an id above 15', ['--id', '16', '--peers', peers]],
   ])('refuses %s', (_what, argv) => {
     expect(() => parseNodeArgs(argv)).toThrow(UsageError);
+  });
+});
+
+describe('peer addresses', () => {
+  it.each([
+    ['ws://127.0.0.1:7001', 'ws://127.0.0.1:7001/raft'],
+    ['ws://127.0.0.1:7001/', 'ws://127.0.0.1:7001/raft'],
+    ['ws://10.0.0.2:7001/raft', 'ws://10.0.0.2:7001/raft'],
+    ['wss://[::1]:7001', 'wss://[::1]:7001/raft'],
+  ])('%s dials %s', (given, dialled) => {
+    expect(withRaftPath(given)).toBe(dialled);
   });
 });

@@ -32,6 +32,12 @@ const ROUTES = [
   ['post', '/api/clusters/{cluster}/nodes/{node}/promote'],
   ['post', '/api/clusters/{cluster}/nodes/{node}/compact'],
   ['post', '/api/clusters/{cluster}/transfer-leader'],
+  ['post', '/api/clusters/{cluster}/nodes/{node}/campaign'],
+  ['post', '/api/clusters/{cluster}/membership'],
+  ['post', '/api/clusters/{cluster}/membership/leave-joint'],
+  ['post', '/api/clusters/{cluster}/members'],
+  ['get', '/api/clusters/{cluster}/members'],
+  ['delete', '/api/clusters/{cluster}/members/{node}'],
 ] as const;
 
 describe('GET /api/openapi.json', () => {

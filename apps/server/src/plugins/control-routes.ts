@@ -3,6 +3,10 @@
  * partitions and held messages. Each one calls the cluster and answers with what changed; the
  * cluster's own `ClusterError`s (an unknown node, an invalid rule, stepping while running) pass
  * through with their codes.
+ *
+ * Every call is awaited, even those the `Cluster` interface declares as returning nothing: a
+ * cluster whose nodes run in other processes (federation/) carries them out asynchronously, and
+ * its failures must reach the client rather than go unhandled.
  */
 
 import { Type } from 'typebox';
@@ -71,7 +75,7 @@ export const controlRoutes: RoutePlugin = async (app) => {
       },
     },
     async (request) => {
-      cluster(request.params.cluster).pause();
+      await cluster(request.params.cluster).pause();
       return { paused: true };
     },
   );
@@ -87,7 +91,7 @@ export const controlRoutes: RoutePlugin = async (app) => {
       },
     },
     async (request) => {
-      cluster(request.params.cluster).resume();
+      await cluster(request.params.cluster).resume();
       return { paused: false };
     },
   );
@@ -124,7 +128,7 @@ export const controlRoutes: RoutePlugin = async (app) => {
       },
     },
     async (request) => {
-      cluster(request.params.cluster).setSpeed(request.body.factor);
+      await cluster(request.params.cluster).setSpeed(request.body.factor);
       return { speed: request.body.factor };
     },
   );
@@ -143,7 +147,7 @@ export const controlRoutes: RoutePlugin = async (app) => {
     },
     async (request) => {
       const { from, to } = request.params;
-      cluster(request.params.cluster).setLinkRule(from, to, request.body);
+      await cluster(request.params.cluster).setLinkRule(from, to, request.body);
       return { from, to, rule: request.body };
     },
   );
@@ -160,7 +164,7 @@ export const controlRoutes: RoutePlugin = async (app) => {
     },
     async (request, reply) => {
       const { from, to } = request.params;
-      cluster(request.params.cluster).clearLinkRule(from, to);
+      await cluster(request.params.cluster).clearLinkRule(from, to);
       return reply.code(204).send(null);
     },
   );
@@ -179,7 +183,7 @@ export const controlRoutes: RoutePlugin = async (app) => {
     },
     async (request) => {
       const target = cluster(request.params.cluster);
-      target.partition(request.body.groups);
+      await target.partition(request.body.groups);
       return { partitions: target.snapshot().partitions };
     },
   );
@@ -196,7 +200,7 @@ export const controlRoutes: RoutePlugin = async (app) => {
     },
     async (request) => {
       const target = cluster(request.params.cluster);
-      target.heal();
+      await target.heal();
       return { partitions: target.snapshot().partitions };
     },
   );
@@ -228,7 +232,7 @@ export const controlRoutes: RoutePlugin = async (app) => {
       },
     },
     async (request, reply) => {
-      cluster(request.params.cluster).releaseHeld(request.params.msgId);
+      await cluster(request.params.cluster).releaseHeld(request.params.msgId);
       return reply.code(204).send(null);
     },
   );
@@ -244,7 +248,7 @@ export const controlRoutes: RoutePlugin = async (app) => {
       },
     },
     async (request, reply) => {
-      cluster(request.params.cluster).dropHeld(request.params.msgId);
+      await cluster(request.params.cluster).dropHeld(request.params.msgId);
       return reply.code(204).send(null);
     },
   );

@@ -1,7 +1,8 @@
 /**
  * The control routes for nodes and membership: crash and restart a node, add a voter or a
- * learner, remove a node, promote a learner, transfer leadership, compact a node's log. Routes
- * that act on one Raft group take `?group=N` (group 1 when absent).
+ * learner, remove a node, promote a learner, change several members at once through joint
+ * consensus, make a node campaign, transfer leadership, compact a node's log. Routes that act
+ * on one Raft group take `?group=N` (group 1 when absent).
  */
 
 import { Type } from 'typebox';
@@ -13,6 +14,7 @@ import {
   NodeIdSchema,
   NodeParams,
 } from '../schemas/common.ts';
+import { ConfStateViewSchema } from '../schemas/snapshot.ts';
 import type { RoutePlugin } from './shared.ts';
 
 const AddNodeBody = Type.Object(
@@ -24,6 +26,37 @@ const AddNodeBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const MembershipBody = Type.Object(
+  {
+    changes: Type.Array(
+      Type.Object(
+        {
+          type: Type.Union([
+            Type.Literal('add-voter'),
+            Type.Literal('add-learner'),
+            Type.Literal('remove'),
+          ]),
+          node: NodeIdSchema,
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 16 },
+    ),
+    transition: Type.Optional(
+      Type.Union([Type.Literal('auto'), Type.Literal('implicit'), Type.Literal('explicit')], {
+        description:
+          'How joint consensus is used, as etcd ConfChangeTransition: auto (joint only for ' +
+          'several changes, left automatically), implicit (always joint, left automatically), ' +
+          'explicit (always joint, left by leave-joint).',
+      }),
+    ),
+    group: Type.Optional(GroupIdSchema),
+  },
+  { additionalProperties: false },
+);
+
+const MembershipResultSchema = Type.Object({ confState: ConfStateViewSchema });
 
 const TransferBody = Type.Object(
   { to: NodeIdSchema, group: Type.Optional(GroupIdSchema) },
@@ -139,6 +172,55 @@ export const nodeRoutes: RoutePlugin = async (app) => {
       await cluster(request.params.cluster).transferLeader(to, group);
       return reply.code(204).send(null);
     },
+  );
+
+  app.post(
+    '/clusters/:cluster/nodes/:node/campaign',
+    {
+      schema: {
+        tags,
+        summary: 'Make a node start an election now, as if its election timeout fired',
+        params: NodeParams,
+        querystring: GroupQuery,
+        response: noContent,
+      },
+    },
+    async (request, reply) => {
+      const { node } = request.params;
+      await cluster(request.params.cluster).campaign(node, request.query.group);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/clusters/:cluster/membership',
+    {
+      schema: {
+        tags,
+        summary: 'Propose a ConfChangeV2: several changes at once, through joint consensus',
+        params: ClusterParams,
+        body: MembershipBody,
+        response: { 200: MembershipResultSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const { changes, transition, group } = request.body;
+      return cluster(request.params.cluster).changeMembership(changes, { transition, group });
+    },
+  );
+
+  app.post(
+    '/clusters/:cluster/membership/leave-joint',
+    {
+      schema: {
+        tags,
+        summary: 'Leave the joint configuration (the empty ConfChangeV2)',
+        params: ClusterParams,
+        querystring: GroupQuery,
+        response: { 200: MembershipResultSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => cluster(request.params.cluster).leaveJoint(request.query.group),
   );
 
   app.post(

@@ -42,7 +42,7 @@ export const ProgressViewSchema = Type.Object({
   msgAppFlowPaused: Type.Boolean(),
 });
 
-const ConfStateViewSchema = Type.Object({
+export const ConfStateViewSchema = Type.Object({
   voters: Ids,
   learners: Ids,
   votersOutgoing: Ids,

@@ -9,12 +9,15 @@ import type {
   Cluster,
   ClusterErrorCode,
   ClusterOptions,
+  MembershipChange,
+  MembershipResult,
   ReadResult,
   StepResult,
   WriteResult,
 } from '@raftlens/cluster';
 import type {
   ClusterSnapshot,
+  ConfStateView,
   HeldMessageView,
   LinkRule,
   LinkRuleView,
@@ -213,6 +216,30 @@ export class FakeCluster implements Cluster {
     this.node(to);
   }
 
+  async campaign(node: number): Promise<void> {
+    this.node(node);
+  }
+
+  async changeMembership(changes: MembershipChange[]): Promise<MembershipResult> {
+    for (const change of changes) {
+      if (change.type === 'remove') {
+        this.node(change.node);
+        this.nodes.delete(change.node);
+      } else {
+        this.nodes.set(change.node, {
+          id: change.node,
+          status: this.nodes.get(change.node)?.status ?? 'running',
+          learner: change.type === 'add-learner',
+        });
+      }
+    }
+    return { confState: this.confState() };
+  }
+
+  async leaveJoint(): Promise<MembershipResult> {
+    return { confState: this.confState() };
+  }
+
   async compact(node: number): Promise<number> {
     this.node(node);
     return this.lastIndex;
@@ -291,9 +318,13 @@ export class FakeCluster implements Cluster {
     if (this.closed) throw new FakeClusterError('ClusterClosed', 'the cluster is closed');
   }
 
-  private nodeView(node: FakeNode): NodeView {
+  private confState(): ConfStateView {
     const voters = [...this.nodes.values()].filter((n) => !n.learner).map((n) => n.id);
     const learners = [...this.nodes.values()].filter((n) => n.learner).map((n) => n.id);
+    return { voters, learners, votersOutgoing: [], learnersNext: [], autoLeave: false };
+  }
+
+  private nodeView(node: FakeNode): NodeView {
     const isLeader = node.id === this.leader;
     return {
       id: node.id,
@@ -319,7 +350,7 @@ export class FakeCluster implements Cluster {
             snapshotTerm: 0,
             entries: [],
           },
-          confState: { voters, learners, votersOutgoing: [], learnersNext: [], autoLeave: false },
+          confState: this.confState(),
           leadTransferee: 0,
           electionElapsedTicks: 0,
           randomizedElectionTimeoutTicks: 10,

@@ -6,12 +6,14 @@
 import { UsageError } from './cli/args.ts';
 import { NODE_USAGE, parseNodeArgs, runNode } from './cli/node.ts';
 import { parseStartArgs, runStart, START_USAGE, StartError } from './cli/start.ts';
+import { parseTraceArgs, runTrace, TRACE_USAGE } from './cli/trace.ts';
 
 const USAGE = `Usage: raftlens <command> [options]
 
 Commands:
   start    run a cluster in this process and serve the dashboard
   node     run one node of a cluster as its own process
+  trace    inspect a trace file, or convert it for ShiViz
 
 Run 'raftlens <command> --help' for a command's options.
 `;
@@ -91,6 +93,23 @@ async function node(argv: string[]): Promise<void> {
   onSignals(() => running.stop());
 }
 
+async function trace(argv: string[]): Promise<void> {
+  let args: ReturnType<typeof parseTraceArgs>;
+  try {
+    args = parseTraceArgs(argv);
+  } catch (err) {
+    fail((err as Error).message, TRACE_USAGE);
+  }
+  if (args === null) {
+    process.stdout.write(TRACE_USAGE);
+    return;
+  }
+  const outcome = await runTrace(args);
+  process.stdout.write(outcome.stdout);
+  process.stderr.write(outcome.stderr);
+  process.exitCode = outcome.exitCode;
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -98,6 +117,8 @@ async function main(argv: string[]): Promise<void> {
       return start(rest);
     case 'node':
       return node(rest);
+    case 'trace':
+      return trace(rest);
     case undefined:
     case 'help':
     case '-h':

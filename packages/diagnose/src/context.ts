@@ -182,6 +182,23 @@ export class Context {
     return best;
   }
 
+  /** The groups the snapshot mentions, in order. */
+  groups(): number[] {
+    const set = new Set<number>(this.snapshot.groups);
+    for (const n of this.snapshot.nodes) for (const v of n.groups) set.add(v.group);
+    return [...set].sort((a, b) => a - b);
+  }
+
+  /** The leader of each group that has one, for ordering findings. */
+  leaders(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const g of this.groups()) {
+      const l = this.leader(g);
+      if (l) out.set(g, l.id);
+    }
+    return out;
+  }
+
   /** Events recorded by node `id` since its latest start. */
   eventsOf(id: number): readonly TraceEvent[] {
     return this.incarnation.get(id) ?? [];

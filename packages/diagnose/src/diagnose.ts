@@ -18,13 +18,6 @@ import { analyzeLeader } from './replication.ts';
 import { tickFindings } from './ticks.ts';
 import { notAppended } from './why.ts';
 
-/** The groups a snapshot mentions, in order. */
-export function groupsOf(input: DiagnoseInput): number[] {
-  const set = new Set<number>(input.snapshot.groups);
-  for (const n of input.snapshot.nodes) for (const v of n.groups) set.add(v.group);
-  return [...set].sort((a, b) => a - b);
-}
-
 /** Everything that is wrong, or worth knowing, about one group. */
 export function diagnoseGroup(ctx: Context, g: number): Finding[] {
   const checks = new GroupChecks(ctx, g);
@@ -50,11 +43,11 @@ export function diagnoseGroup(ctx: Context, g: number): Finding[] {
 export function diagnose(input: DiagnoseInput): Finding[] {
   const ctx = new Context(input);
   const out: Finding[] = [];
-  for (const g of groupsOf(input)) out.push(...diagnoseGroup(ctx, g));
+  for (const g of ctx.groups()) out.push(...diagnoseGroup(ctx, g));
   out.push(...droppedProposals(ctx), ...overwrittenWrites(ctx));
   out.push(...ackedBeforeApplied(ctx), ...tickFindings(ctx));
   if (input.snapshot.paused) out.push(pausedFinding());
-  return sortFindings(mergeFindings(out));
+  return sortFindings(mergeFindings(out), ctx.leaders());
 }
 
 export function pausedFinding(): Finding {

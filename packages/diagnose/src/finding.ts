@@ -143,14 +143,25 @@ export function mergeFindings(findings: readonly Finding[]): Finding[] {
 
 /**
  * Most important first: by severity, then root causes before the symptoms they explain (the
- * order of `FINDING_CODES`), then by group and node.
+ * order of `FINDING_CODES`), then by group, then the finding about the group's leader before
+ * the same finding about its followers (`leaders` maps a group to its leader), then by node.
+ * When every node shows the same fault, the leader's copy is the one that explains a stuck
+ * commit: nothing commits until the leader itself acknowledges.
  */
-export function sortFindings(findings: Finding[]): Finding[] {
+export function sortFindings(
+  findings: Finding[],
+  leaders: ReadonlyMap<number, number> = new Map(),
+): Finding[] {
+  const aboutLeader = (f: Finding) =>
+    f.group !== undefined && f.nodes[0] !== undefined && leaders.get(f.group) === f.nodes[0]
+      ? 0
+      : 1;
   return findings.sort(
     (a, b) =>
       compareSeverity(a.severity, b.severity) ||
       CODE_RANK[a.code] - CODE_RANK[b.code] ||
       (a.group ?? 0) - (b.group ?? 0) ||
+      aboutLeader(a) - aboutLeader(b) ||
       (a.nodes[0] ?? 0) - (b.nodes[0] ?? 0),
   );
 }

@@ -50,7 +50,7 @@ export function whyNotCommitted(
     typeof target === 'string'
       ? whyProposal(ctx, target, opts)
       : whyIndex(ctx, target, opts.group ?? 1, opts.node, []);
-  return sortFindings(mergeFindings(found));
+  return sortFindings(mergeFindings(found), ctx.leaders());
 }
 
 function withProposals(fs: Finding[], proposals: string[]): Finding[] {

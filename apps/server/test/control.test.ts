@@ -214,4 +214,71 @@ describe('control', () => {
     expect(log.snapshotIndex).toBe(res.json().index);
     expect(log.firstIndex).toBe(res.json().index + 1);
   });
+
+  it('changes several members at once through an explicit joint configuration', async () => {
+    const app = await realServer();
+
+    const entered = await app.inject({
+      method: 'POST',
+      url: `${base}/membership`,
+      payload: {
+        changes: [
+          { type: 'add-voter', node: 4 },
+          { type: 'add-learner', node: 5 },
+        ],
+        transition: 'explicit',
+      },
+    });
+    const left = await app.inject({ method: 'POST', url: `${base}/membership/leave-joint` });
+
+    expect(entered.statusCode).toBe(200);
+    expect(entered.json().confState).toMatchObject({
+      voters: [1, 2, 3, 4],
+      votersOutgoing: [1, 2, 3],
+      learners: [5],
+    });
+    expect(left.statusCode).toBe(200);
+    expect(left.json().confState).toMatchObject({
+      voters: [1, 2, 3, 4],
+      votersOutgoing: [],
+      learners: [5],
+    });
+  });
+
+  it('refuses a membership change that names a node twice', async () => {
+    const app = await realServer();
+
+    const res = await app.inject({
+      method: 'POST',
+      url: `${base}/membership`,
+      payload: {
+        changes: [
+          { type: 'add-voter', node: 4 },
+          { type: 'remove', node: 4 },
+        ],
+      },
+    });
+
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('InvalidRequest');
+  });
+
+  it('makes a follower campaign and win, without PreVote and CheckQuorum', async () => {
+    // With them on (the default), followers that hear from a live leader refuse the vote.
+    const app = await realServer({
+      defaultCluster: { name: 'default', size: 3, core: { preVote: false, checkQuorum: false } },
+    });
+    const leader = await waitForLeader(app, 'default');
+    const follower = leader === 1 ? 2 : 1;
+
+    const res = await app.inject({ method: 'POST', url: `${base}/nodes/${follower}/campaign` });
+    const after = await until(app, (s) =>
+      (s.nodes as unknown as NodeJson[]).some(
+        (n) => n.id === follower && n.groups[0]?.role === 'StateLeader',
+      ),
+    );
+
+    expect(res.statusCode).toBe(204);
+    expect(after.nodes.find((n: NodeJson) => n.id === follower).groups[0].role).toBe('StateLeader');
+  });
 });

@@ -168,6 +168,13 @@ export function readyStall(ctx: Context, m: Member, g: number): Finding | undefi
 }
 
 /**
+ * What a core records while it is constructed, right after `InitState`: its configuration, its
+ * commit index and its first `BecomeFollower`. The Ready machinery starts from that state, so
+ * none of it is handed out by a Ready.
+ */
+const START_EVENTS = new Set(['ApplyConfChange', 'BecomeFollower', 'Commit']);
+
+/**
  * The first core event after the node's last Ready that must produce a Ready (messages to send,
  * a role change, entries to commit). Only a trace that records Readys at all can show this.
  */
@@ -178,8 +185,16 @@ function workSinceReady(
   lastReady: number | undefined,
 ): StateEvent | undefined {
   if (!ctx.hasReadyEvents()) return undefined;
+  let startTick: number | undefined;
   for (const e of ctx.eventsOf(id)) {
-    if (e.kind !== 'state' || e.group !== g || (lastReady !== undefined && e.seq <= lastReady)) {
+    if (e.group !== g) continue;
+    if (e.kind === 'state' && e.name === 'InitState') {
+      startTick = e.tick;
+      continue;
+    }
+    const starting = e.kind === 'state' && e.tick === startTick && START_EVENTS.has(e.name);
+    if (!starting) startTick = undefined;
+    if (starting || e.kind !== 'state' || (lastReady !== undefined && e.seq <= lastReady)) {
       continue;
     }
     if (e.name.startsWith('Send') || e.name.startsWith('Become') || e.name === 'Commit') return e;

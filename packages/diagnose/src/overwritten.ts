@@ -83,7 +83,8 @@ function overwrittenFinding(
     const t = leader.view.log.entries.find((e) => e.index === shown)?.term;
     if (t !== undefined) {
       evidence.push(groupField(leader.id, g, `log.entry.${shown}.term`, t));
-      replacedBy = ` (the leader, node ${leader.id}, has an entry of term ${t} there)`;
+      const where = drops.length === 1 ? 'there' : `at index ${shown}`;
+      replacedBy = ` (the leader, node ${leader.id}, has an entry of term ${t} ${where})`;
     }
   }
   const at = nodes.length === 1 ? `node ${nodes[0]}` : `nodes ${nodes.join(', ')}`;

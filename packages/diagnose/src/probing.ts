@@ -147,7 +147,7 @@ export function divergence(
 /**
  * Whether `voter` is merely being caught up: its log is behind the leader's, not divergent, and
  * it started rejecting appends less than an election timeout ago. That is how a partition or a
- * restart normally ends, in a round trip or two, and is no cause for a warning.
+ * restart normally ends, in a round trip or two: worth showing, no cause for a warning.
  */
 export function catchingUp(ctx: Context, g: number, leader: Member, voter: number): boolean {
   const rejections = rejectionsFrom(ctx, g, leader, voter);

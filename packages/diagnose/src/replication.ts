@@ -260,7 +260,8 @@ function quorumShort(
 /**
  * Voters the quorum does not need right now but that have fallen behind for a reason worth
  * fixing: a node that is down or cut off, or a follower stuck for an election timeout. A
- * follower that is only behind and already being caught up (a partition just healed) is not.
+ * follower that is only behind and already being caught up (a partition just healed) is
+ * reported as information.
  */
 function laggingVoters(
   ctx: Context,
@@ -277,7 +278,11 @@ function laggingVoters(
     if (a >= v.log.lastIndex) continue;
     const cause = explainMissingVoter(ctx, checks, leader, id, a + 1);
     if (!cause) continue;
-    if (cause.code === 'FollowerProbing' && catchingUp(ctx, g, leader, id)) continue;
+    // Being caught up is worth showing, as a partition heals, but it is not a problem.
+    if (cause.code === 'FollowerProbing' && catchingUp(ctx, g, leader, id)) {
+      out.push({ ...cause, severity: 'info', entries: indexRange(a + 1, v.log.lastIndex) });
+      continue;
+    }
     const stalled = ctx.isStalled(entryAge(ctx, leader, g, a + 1), g);
     if (!stalled && !PRESENT_FACTS.has(cause.code)) continue;
     const severity = cause.severity === 'info' && stalled ? 'warning' : cause.severity;

@@ -77,13 +77,22 @@ describe('a follower that rejects appends', () => {
     expect(f?.summary).toContain("Node 3's log disagrees with the leader's at entry 7");
   });
 
-  it('raises no warning while a follower that is only behind is being caught up', () => {
+  it('says, as information only, that a follower only behind is being caught up', () => {
     const s = cluster(false).elapse(30);
     rejects(s, 5, 1).elapse(1);
 
-    const serious = diagnose(s.input()).filter((f) => f.severity !== 'info');
+    const fs = diagnose(s.input());
 
-    expect(serious).toEqual([]);
+    expect(fs.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(probing(fs)?.severity).toBe('info');
+    expect(probing(fs)?.summary).toContain('Node 3 is behind, not divergent');
+  });
+
+  it('warns at once about a divergent follower whose entries have waited long', () => {
+    const s = cluster(true).elapse(30);
+    rejects(s, 7, 2).elapse(1);
+
+    expect(probing(diagnose(s.input()))?.severity).toBe('warning');
   });
 
   it('warns when the catching up lasts an election timeout', () => {

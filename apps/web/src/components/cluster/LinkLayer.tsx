@@ -61,8 +61,8 @@ export const LinkLayer = memo(function LinkLayer({ layout, ids, snapshot }: Prop
         const pa = layout.positions.get(l.from);
         const pb = layout.positions.get(l.to);
         if (!pa || !pb) return null;
-        // Beside the link on its own direction's side, near the sender, clear of held tokens.
-        const at = along(lane(pa, pb, layout.nodeR, 24), 0.22);
+        // Beside the link on its own direction's side, past the point where held tokens park.
+        const at = along(lane(pa, pb, layout.nodeR, 24), 0.74);
         const text = `${nodeName(l.from)}→${nodeName(l.to)}: ${ruleSummary(l.rule)}`;
         return (
           <g

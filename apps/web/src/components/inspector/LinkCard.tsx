@@ -1,5 +1,6 @@
+import type { LinkRuleView } from '@raftlens/trace';
 import { useMemo, useState } from 'react';
-import { ruleOn } from '../../model/linkRules.ts';
+import { ruleOn, ruleSummary } from '../../model/linkRules.ts';
 import { nodeName } from '../../model/palette.ts';
 import { useStore } from '../../store/appStore.ts';
 import type { LinkRef } from '../../store/uiSlice.ts';
@@ -14,8 +15,8 @@ export function LinkCard({ link, side }: { link: LinkRef; side: 'left' | 'right'
   const close = useStore((s) => s.selectLink);
   const links = useStore((s) => s.snapshot?.links);
   const allHeld = useStore((s) => s.snapshot?.held);
-  const [direction, setDirection] = useState<Direction>('forward');
   const { from: a, to: b } = link;
+  const [direction, setDirection] = useState<Direction>(() => initialDirection(links ?? [], a, b));
   const held = useMemo(
     () =>
       (allHeld ?? []).filter((h) => (h.from === a && h.to === b) || (h.from === b && h.to === a)),
@@ -55,9 +56,27 @@ export function LinkCard({ link, side }: { link: LinkRef; side: 'left' | 'right'
           </label>
         ))}
       </fieldset>
+      <p className="muted">
+        {nodeName(a)} → {nodeName(b)}: {summary(links ?? [], a, b)}
+        <br />
+        {nodeName(b)} → {nodeName(a)}: {summary(links ?? [], b, a)}
+      </p>
       <RuleForm targets={targets} current={current} />
       <h3>Held on this link</h3>
       <HeldList held={held} />
     </Card>
   );
+}
+
+/** Opens on the direction that has a rule, if one does. */
+function initialDirection(links: readonly LinkRuleView[], a: number, b: number): Direction {
+  const there = ruleOn(links, a, b);
+  const back = ruleOn(links, b, a);
+  if (there && back) return 'both';
+  return back ? 'backward' : 'forward';
+}
+
+function summary(links: readonly LinkRuleView[], from: number, to: number): string {
+  const rule = ruleOn(links, from, to);
+  return rule ? ruleSummary(rule) : 'no rule';
 }

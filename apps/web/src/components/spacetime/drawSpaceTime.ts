@@ -67,7 +67,10 @@ export function paintSpaceTime(p: PaintInput): void {
     if (a.msgId === p.selected) selectedArrow = a;
     else paintArrow(ctx, lanes, a, false);
   }
-  if (selectedArrow) paintArrow(ctx, lanes, selectedArrow, true);
+  if (selectedArrow) {
+    paintArrow(ctx, lanes, selectedArrow, true);
+    labelArrow(ctx, lanes, selectedArrow, width, fontPx);
+  }
 
   for (const m of geo.marks) {
     const x = lanes.x.get(m.node);
@@ -120,11 +123,27 @@ function paintArrow(ctx: CanvasRenderingContext2D, lanes: Lanes, a: StArrow, sel
     ctx.fillStyle = '#b91c1c';
     ctx.fillText(`→${nodeName(a.to)}`, seg.x2 + (seg.x2 > seg.x1 ? 7 : -34), seg.y2 + 4);
   } else if (a.fate === 'delivered') head(ctx, seg.x1, seg.y1, seg.x2, seg.y2, style.hollow);
-  if (selected) {
-    ctx.fillStyle = '#111827';
-    ctx.fillText(`${a.type} ${nodeName(a.from)}→${nodeName(a.to)}`, seg.x2 + 6, seg.y2);
-  }
   ctx.globalAlpha = 1;
+}
+
+/** The selected message's name beside its arrow head, on a white plate, kept inside the canvas. */
+function labelArrow(
+  ctx: CanvasRenderingContext2D,
+  lanes: Lanes,
+  a: StArrow,
+  width: number,
+  fontPx: number,
+) {
+  const seg = arrowEnd(lanes, a);
+  if (!seg) return;
+  const text = `${a.type} ${nodeName(a.from)}→${nodeName(a.to)}`;
+  const w = ctx.measureText(text).width;
+  const x = seg.x2 + 8 + w > width ? seg.x2 - w - 10 : seg.x2 + 8;
+  const y = seg.y2 - fontPx * 0.9;
+  ctx.fillStyle = 'rgba(255, 255, 255, 0.92)';
+  ctx.fillRect(x - 3, y - 2, w + 6, fontPx + 6);
+  ctx.fillStyle = '#111827';
+  ctx.fillText(text, x, y + fontPx);
 }
 
 function head(

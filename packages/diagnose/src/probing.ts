@@ -13,7 +13,7 @@
  * conflict, but never that the follower is merely behind.
  */
 
-import type { MessageSummary, ProgressView, StateEvent } from '@raftlens/trace';
+import type { MessageSummary, ProgressView } from '@raftlens/trace';
 import type { Context, Member } from './context.ts';
 import { type Evidence, type Finding, groupField, recentEvents } from './finding.ts';
 import { termAt } from './replication.ts';
@@ -48,7 +48,7 @@ export function rejectionsFrom(
     msg.to === leader.id &&
     msg.term === leader.view.term;
   const handled: Rejection[] = [];
-  for (const e of ctx.stateEventsOf(leader.id, g) as StateEvent[]) {
+  for (const e of ctx.stateEventsOf(leader.id, g)) {
     if (e.name === 'ReceiveAppendEntriesResponse' && rejects(e.msg)) {
       handled.push({ seq: e.seq, msg: e.msg });
     }

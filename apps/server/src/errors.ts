@@ -39,7 +39,6 @@ const SERVER_ERROR_STATUS = {
   Unauthorized: 401,
   CrossOriginRequest: 403,
   UpgradeRequired: 426,
-  NotImplemented: 501,
   /** A node process of a multi-process cluster did not answer. */
   MemberUnreachable: 502,
   /** The cluster exists but runs in this process; node processes cannot join it. */

@@ -248,7 +248,7 @@ export const majorityPartition: Scenario = {
         leader: 'new',
         caughtUp: true,
         ops: { stranded: 'failed' },
-        findings: ['ProposalDropped'],
+        findings: ['EntryOverwritten'],
       },
     },
     retryWrite('retry', 'z', 'old'),

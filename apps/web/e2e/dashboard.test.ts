@@ -154,7 +154,7 @@ describe('the dashboard over a real cluster', () => {
     });
   });
 
-  it('changes the speed, pauses, steps one tick and resumes', async () => {
+  it('changes the speed, pauses, steps a tick and the next queued message, and resumes', async () => {
     await open();
     await waitForLeader(page);
 
@@ -174,6 +174,20 @@ describe('the dashboard over a real cluster', () => {
         timeout: WAIT_MS,
       })
       .toBe(ticksBefore + 1);
+    const queue = page.locator('.pending-list li');
+    await queue.first().waitFor({ timeout: WAIT_MS });
+    const next = await queue.first().textContent();
+    const waiting = await queue.count();
+    await page.getByRole('button', { name: 'Step message' }).click();
+    await expect
+      .poll(
+        async () =>
+          (await queue.count()) !== waiting || (await queue.first().textContent()) !== next,
+        {
+          timeout: WAIT_MS,
+        },
+      )
+      .toBe(true);
     await page.getByRole('button', { name: '▶ Resume' }).click();
     await expect
       .poll(async () => (await snapshotOf(server, cluster)).paused, { timeout: WAIT_MS })

@@ -75,3 +75,27 @@ describe('applyEvents', () => {
     expect(next.partitions).toEqual([[1], [2]]);
   });
 });
+
+describe('applyEvents while paused', () => {
+  beforeEach(() => resetSeq(10));
+
+  it('queues messages sent while paused and takes the stepped one out', () => {
+    const base = snapshot([node(1), node(2)], { seq: 10, paused: true, pending: [] });
+    const a = msg('MsgHeartbeat', 1, 2);
+    const b = msg('MsgHeartbeatResp', 2, 1);
+
+    const queued = applyEvents(base, [net('Send', 'a', a, 1), net('Send', 'b', b, 2)]);
+    expect(queued.pending?.map((p) => p.msgId)).toEqual(['a', 'b']);
+    const stepped = applyEvents(queued, [net('Deliver', 'a', a, 3)]);
+
+    expect(stepped.pending?.map((p) => p.msgId)).toEqual(['b']);
+  });
+
+  it('queues nothing while running', () => {
+    const base = snapshot([node(1), node(2)], { seq: 10, paused: false, pending: [] });
+
+    const next = applyEvents(base, [net('Send', 'a', msg('MsgApp', 1, 2), 1)]);
+
+    expect(next.pending).toEqual([]);
+  });
+});

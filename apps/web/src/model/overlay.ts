@@ -124,26 +124,39 @@ function applyOne(d: Draft, e: TraceEvent): void {
   }
 }
 
+function parked(e: NetEvent): HeldMessageView {
+  return {
+    msgId: e.msgId,
+    from: e.msg.from,
+    to: e.msg.to,
+    group: e.group,
+    type: e.msg.type,
+    term: e.msg.term,
+    index: e.msg.index,
+    entries: e.msg.entryCount ?? e.msg.entries.length,
+    heldAtMs: e.wallMs,
+  };
+}
+
+/**
+ * Held messages wait for a person; while paused, every message that arrives waits in its
+ * receiver's inbox (`pending`) for a step. Both lists follow the message's events.
+ */
 function applyNet(d: Draft, e: NetEvent): void {
+  const inHeld = d.snap.held.some((h) => h.msgId === e.msgId);
+  const inPending = d.snap.pending?.some((h) => h.msgId === e.msgId) ?? false;
   if (e.name === 'Hold') {
     const top = d.top();
-    if (top.held.some((h) => h.msgId === e.msgId)) return;
-    const held: HeldMessageView = {
-      msgId: e.msgId,
-      from: e.msg.from,
-      to: e.msg.to,
-      group: e.group,
-      type: e.msg.type,
-      term: e.msg.term,
-      index: e.msg.index,
-      entries: e.msg.entryCount ?? e.msg.entries.length,
-      heldAtMs: e.wallMs,
-    };
-    top.held = [...top.held, held];
-  } else if (e.name === 'Release' || e.name === 'Drop' || e.name === 'Deliver') {
-    if (!d.snap.held.some((h) => h.msgId === e.msgId)) return;
+    if (!inHeld) top.held = [...top.held, parked(e)];
+    if (inPending) top.pending = top.pending?.filter((h) => h.msgId !== e.msgId);
+  } else if (e.name === 'Send' && d.snap.paused && !inPending) {
     const top = d.top();
-    top.held = top.held.filter((h) => h.msgId !== e.msgId);
+    top.pending = [...(top.pending ?? []), parked(e)];
+  } else if (e.name === 'Release' || e.name === 'Drop' || e.name === 'Deliver') {
+    if (!inHeld && !inPending) return;
+    const top = d.top();
+    if (inHeld) top.held = top.held.filter((h) => h.msgId !== e.msgId);
+    if (inPending) top.pending = top.pending?.filter((h) => h.msgId !== e.msgId);
   }
 }
 
@@ -158,9 +171,12 @@ function applyControl(d: Draft, e: ControlEvent): void {
     case 'Paused':
       d.top().paused = true;
       return;
-    case 'Resumed':
-      d.top().paused = false;
+    case 'Resumed': {
+      const top = d.top();
+      top.paused = false;
+      top.pending = [];
       return;
+    }
     case 'SpeedSet': {
       const factor = num(e, 'speed') ?? num(e, 'factor');
       if (factor != null) d.top().speed = factor;

@@ -15,6 +15,7 @@ import { LinkLayer } from './LinkLayer.tsx';
 import { MessageLayer } from './MessageLayer.tsx';
 import { NodeGlyph } from './NodeGlyph.tsx';
 import { PartitionLayer } from './PartitionLayer.tsx';
+import { PendingLayer } from './PendingLayer.tsx';
 import { TimerLayer } from './TimerLayer.tsx';
 
 export function ClusterView() {
@@ -47,6 +48,7 @@ export function ClusterView() {
           <PartitionLayer layout={layout} partitions={snapshot.partitions} />
           <LinkLayer layout={layout} ids={ids} snapshot={snapshot} />
           <HeldLayer layout={layout} held={snapshot.held} group={group} />
+          <PendingLayer layout={layout} pending={snapshot.pending} group={group} />
           <g className="nodes">
             {items.map((it) => (
               <NodeGlyph

@@ -53,12 +53,27 @@ export function MessageLayer({ layout }: { layout: RingLayout }) {
   return <g ref={ref} className="messages" aria-hidden="true" />;
 }
 
+let lastPending: unknown = null;
+let lastPendingIds = new Set<string>();
+
+/** The ids of the queued messages, recomputed only when the list changes. */
+function pendingIds(pending: ReadonlyArray<{ msgId: string }> | undefined): Set<string> {
+  if (pending !== lastPending) {
+    lastPending = pending;
+    lastPendingIds = new Set((pending ?? []).map((p) => p.msgId));
+  }
+  return lastPendingIds;
+}
+
 function visibleDots(s: AppState, layout: RingLayout, now: number): Dot[] {
   const hiddenTypes = s.hiddenTypes;
   const hiddenNodes = s.hiddenNodes;
   const lanes = new Map<string, Flight[]>();
+  const queued = pendingIds(s.snapshot?.pending);
   for (const f of s.flights.flights.values()) {
     if (f.group !== s.group || f.state === 'held' || !flightVisible(f, now)) continue;
+    // A message waiting for a step is drawn, numbered, by the pending layer.
+    if (f.state === 'flying' && queued.has(f.msgId)) continue;
     if (hiddenTypes.includes(f.type)) continue;
     if (hiddenNodes.includes(f.from) || hiddenNodes.includes(f.to)) continue;
     const key = `${f.from}>${f.to}`;

@@ -45,6 +45,9 @@ export function Legend() {
         <li>
           <span className="held-sample">❚❚</span> held
         </li>
+        <li>
+          <span className="queued-sample">1</span> waiting for a step (paused)
+        </li>
       </ul>
     </div>
   );

@@ -49,7 +49,9 @@ export function MessageDetails() {
               {index}: term {term} {type} ({bytes} B)
             </li>
           ))}
-          {m.entries.length > 12 && <li>… {m.entries.length - 12} more</li>}
+          {(m.entryCount ?? m.entries.length) > Math.min(12, m.entries.length) && (
+            <li>… {(m.entryCount ?? m.entries.length) - Math.min(12, m.entries.length)} more</li>
+          )}
         </ol>
       )}
       <h4>Life</h4>

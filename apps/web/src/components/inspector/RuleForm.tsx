@@ -2,8 +2,7 @@ import type { LinkRule } from '@raftlens/trace';
 import { useEffect, useState } from 'react';
 import { useApiAction } from '../../hooks/useApiAction.ts';
 import { ruleSummary } from '../../model/linkRules.ts';
-
-const RULE_TYPES = ['MsgApp', 'MsgAppResp', 'MsgHeartbeat', 'MsgHeartbeatResp', 'MsgVote'];
+import { CustomRuleFields } from './CustomRuleFields.tsx';
 
 interface Props {
   /** The directed links the rule applies to (one, or both directions). */
@@ -37,7 +36,6 @@ export function RuleForm({ targets, current }: Props) {
       for (const [from, to] of targets) await api.clearLinkRule(from, to);
     });
   const set = (patch: Partial<LinkRule>) => setRule((r) => ({ ...r, ...patch }));
-  const pct = (x: number | undefined) => Math.round((x ?? 0) * 100);
 
   return (
     <div className="rule-form">
@@ -56,80 +54,7 @@ export function RuleForm({ targets, current }: Props) {
       <details>
         <summary>Custom rule</summary>
         <div className="rule-fields">
-          <label>
-            <input
-              type="checkbox"
-              checked={rule.hold ?? false}
-              onChange={(e) => set({ hold: e.target.checked })}
-            />
-            hold every message
-          </label>
-          <label>
-            drop %
-            <input
-              type="number"
-              min={0}
-              max={100}
-              value={pct(rule.dropRate)}
-              onChange={(e) => set({ dropRate: Number(e.target.value) / 100 })}
-            />
-          </label>
-          <label>
-            delay ms
-            <input
-              type="number"
-              min={0}
-              value={rule.delayMs ?? 0}
-              onChange={(e) => set({ delayMs: Number(e.target.value) })}
-            />
-          </label>
-          <label>
-            jitter ms
-            <input
-              type="number"
-              min={0}
-              value={rule.jitterMs ?? 0}
-              onChange={(e) => set({ jitterMs: Number(e.target.value) })}
-            />
-          </label>
-          <label>
-            duplicate %
-            <input
-              type="number"
-              min={0}
-              max={100}
-              value={pct(rule.duplicateRate)}
-              onChange={(e) => set({ duplicateRate: Number(e.target.value) / 100 })}
-            />
-          </label>
-          <label>
-            reorder %
-            <input
-              type="number"
-              min={0}
-              max={100}
-              value={pct(rule.reorderRate)}
-              onChange={(e) => set({ reorderRate: Number(e.target.value) / 100 })}
-            />
-          </label>
-          <fieldset className="boxed">
-            <legend>only these types (none = all)</legend>
-            {RULE_TYPES.map((t) => (
-              <label key={t}>
-                <input
-                  type="checkbox"
-                  checked={rule.types?.includes(t) ?? false}
-                  onChange={(e) => {
-                    const types = new Set(rule.types ?? []);
-                    if (e.target.checked) types.add(t);
-                    else types.delete(t);
-                    set({ types: types.size ? [...types] : undefined });
-                  }}
-                />
-                {t}
-              </label>
-            ))}
-          </fieldset>
+          <CustomRuleFields rule={rule} set={set} />
           <button type="button" className="primary" disabled={busy} onClick={() => apply(rule)}>
             Apply custom rule
           </button>

@@ -106,6 +106,12 @@ function link(e: NetEvent): string {
   return `${nodeName(e.msg.from)} → ${nodeName(e.msg.to)} ${e.msg.type}`;
 }
 
+const WHOLESALE_DROPS: Record<string, string> = {
+  partition: 'by the partition',
+  crashed: 'because a node is down',
+  transport: 'by the transport (is a node down?)',
+};
+
 const DROP_REASONS: Record<string, string> = {
   'link-rule': 'by a link rule',
   probability: 'by chance (drop rate)',
@@ -124,10 +130,12 @@ function sayNet(e: NetEvent): Said | null {
     case 'Release':
       return { text: `${link(e)} released`, tone: 'net', announce: false };
     case 'Drop': {
-      // A partition drops every message across it; one line per direction says it all.
-      if (e.reason === 'partition') {
+      // A partition or a node down drops every message on the way; one line per direction
+      // says it all, and repeats fold into it.
+      const wholesale = WHOLESALE_DROPS[e.reason ?? ''];
+      if (wholesale) {
         const pair = `${nodeName(e.msg.from)} → ${nodeName(e.msg.to)}`;
-        return { text: `${pair} messages dropped by the partition`, tone: 'net', announce: false };
+        return { text: `${pair} messages dropped ${wholesale}`, tone: 'net', announce: false };
       }
       const why = e.reason ? ` ${DROP_REASONS[e.reason] ?? `(${e.reason})`}` : '';
       return { text: `${link(e)} dropped${why}`, tone: 'net', announce: false };

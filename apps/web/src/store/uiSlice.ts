@@ -56,6 +56,25 @@ export interface UiSlice {
 }
 
 let noticeSeq = 0;
+
+/** Large type is a property of the room (a projector), so it survives a reload. */
+const LARGE_KEY = 'raftlens.largeType';
+
+function storedLargeType(): boolean {
+  try {
+    return typeof localStorage !== 'undefined' && localStorage.getItem(LARGE_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
+function storeLargeType(on: boolean): void {
+  try {
+    if (typeof localStorage !== 'undefined') localStorage.setItem(LARGE_KEY, on ? '1' : '0');
+  } catch {
+    // Storage can be refused (private modes); the setting then lasts for this page only.
+  }
+}
 const NOTICES_MAX = 4;
 
 function toggled<T>(list: readonly T[], item: T): T[] {
@@ -69,7 +88,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   selectedMsgId: null,
   hiddenTypes: [],
   hiddenNodes: [],
-  largeType: false,
+  largeType: storedLargeType(),
   helpOpen: false,
   sideTab: 'controls',
   panels: { log: true, progress: true, spacetime: true, feed: true },
@@ -84,7 +103,10 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   selectMessage: (selectedMsgId) => set({ selectedMsgId }),
   toggleType: (type) => set((s) => ({ hiddenTypes: toggled(s.hiddenTypes, type) })),
   toggleNode: (id) => set((s) => ({ hiddenNodes: toggled(s.hiddenNodes, id) })),
-  setLargeType: (largeType) => set({ largeType }),
+  setLargeType: (largeType) => {
+    storeLargeType(largeType);
+    set({ largeType });
+  },
   setHelpOpen: (helpOpen) => set({ helpOpen }),
   setSideTab: (sideTab) => set({ sideTab }),
   togglePanel: (panel) => set((s) => ({ panels: { ...s.panels, [panel]: !s.panels[panel] } })),

@@ -78,7 +78,7 @@ describe('the dashboard over a real cluster', () => {
     await answer.getByText(/colour = teal \(read index \d+/).waitFor({ timeout: WAIT_MS });
   });
 
-  it('isolates the leader, sees a new one at a higher term, then the old one follow', async () => {
+  it('isolates the leader, sees and hears a new one at a higher term, then the old one follow', async () => {
     await open();
     const old = await waitForLeader(page);
 
@@ -86,6 +86,10 @@ describe('the dashboard over a real cluster', () => {
     const next = await waitForLeader(page, old.term);
     await page.getByTestId('summary').getByText('partitioned').waitFor();
     expect(next.id).not.toBe(old.id);
+    const announced = page.locator('[role="log"][aria-live="polite"]');
+    await announced
+      .getByText(`n${next.id} became leader for term ${next.term}`)
+      .waitFor({ timeout: WAIT_MS });
     await page.getByRole('button', { name: 'Heal' }).click();
 
     await waitForNodes(page, `n${old.id} to follow at term >= ${next.term}`, (ns) => {

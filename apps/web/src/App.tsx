@@ -5,6 +5,7 @@ import { HelpOverlay } from './components/common/HelpOverlay.tsx';
 import { Legend } from './components/common/Legend.tsx';
 import { Notices } from './components/common/Notices.tsx';
 import { Header } from './components/controls/Header.tsx';
+import { Announcer } from './components/feed/Announcer.tsx';
 import { Caption } from './components/feed/Caption.tsx';
 import { Inspector } from './components/inspector/Inspector.tsx';
 import { LogView } from './components/log/LogView.tsx';
@@ -26,6 +27,7 @@ export function App() {
     <div className="app">
       <Header />
       <Notices />
+      <Announcer />
       <main className="layout">
         {/* The side panel is sticky within this row only, never over the diagram below. */}
         <div className="top-row">

@@ -11,7 +11,10 @@ const TONES: Array<[FeedTone, string]> = [
   ['finding', 'findings'],
 ];
 
-/** What happened, in sentences, newest last; a polite live region for screen readers. */
+/**
+ * What happened, in sentences, newest last. The list is a log to read at leisure; the
+ * announcements region (always mounted, in the app shell) reads out only what matters.
+ */
 export function EventFeed() {
   const feed = useStore((s) => s.feed);
   const [hidden, setHidden] = useState<FeedTone[]>([]);
@@ -42,7 +45,7 @@ export function EventFeed() {
           </button>
         ))}
       </fieldset>
-      <ol className="feed" ref={list} role="log" aria-live="polite" aria-relevant="additions">
+      <ol className="feed" ref={list} role="log" aria-live="off" aria-label="Every event">
         {shown.map((f) => (
           <li key={f.seq} className={`tone-${f.tone}`}>
             <time dateTime={new Date(f.wallMs).toISOString()}>{clock(f.wallMs)}</time>

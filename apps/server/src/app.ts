@@ -33,8 +33,10 @@ import { nodeRoutes } from './plugins/node-routes.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { staticRoutes } from './plugins/static.ts';
 import { streamRoutes } from './plugins/stream.ts';
+import { traceRoutes } from './plugins/trace-routes.ts';
 import type { ClusterFactory } from './registry.ts';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream/limits.ts';
+import { DEFAULT_TRACE_MAX_BYTES } from './trace-recording.ts';
 
 export interface ServerOptions {
   /**
@@ -63,6 +65,13 @@ export interface ServerOptions {
   clustersMax: number;
   /** Recent trace events kept per cluster for the diagnostics. */
   diagnosisEventsMax: number;
+  /**
+   * Where each cluster's trace is recorded, in `<traceDir>/_traces/<cluster>`: the data dir, or
+   * null for a temporary folder removed when the server closes.
+   */
+  traceDir: string | null;
+  /** Bound on each cluster's recorded trace on disk. */
+  traceMaxBytes: number;
 }
 
 /** Where the web app's build lands (apps/web/dist). */
@@ -82,6 +91,8 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   stream: {},
   clustersMax: 8,
   diagnosisEventsMax: 20_000,
+  traceDir: null,
+  traceMaxBytes: DEFAULT_TRACE_MAX_BYTES,
 };
 
 /**
@@ -137,6 +148,10 @@ export async function buildServer(opts: Partial<ServerOptions> = {}): Promise<Fa
         await api.register(nodeRoutes);
         await api.register(kvRoutes);
         await api.register(streamRoutes, { limits });
+        await api.register(traceRoutes, {
+          dir: options.traceDir,
+          maxBytes: options.traceMaxBytes,
+        });
         await api.register(federationRoutes);
       },
       { prefix: '/api' },

@@ -12,6 +12,7 @@ describe('start arguments', () => {
       storage: 'memory',
       dataDir: '.raftlens/data',
       tickMs: 100,
+      traceMaxMb: 64,
       logLevel: 'info',
     });
   });
@@ -30,6 +31,8 @@ describe('start arguments', () => {
       '/var/lib/rl',
       '--token',
       'sixteen-chars-ok',
+      '--trace-max-mb',
+      '8',
     ]);
 
     expect(args).toMatchObject({
@@ -39,6 +42,7 @@ describe('start arguments', () => {
       storage: 'durable',
       dataDir: '/var/lib/rl',
       token: 'sixteen-chars-ok',
+      traceMaxMb: 8,
     });
   });
 

@@ -10,6 +10,7 @@ const ROUTES = [
   ['get', '/api/clusters/{cluster}'],
   ['delete', '/api/clusters/{cluster}'],
   ['get', '/api/clusters/{cluster}/diagnosis'],
+  ['get', '/api/clusters/{cluster}/trace'],
   ['get', '/api/clusters/{cluster}/stream'],
   ['get', '/api/clusters/{cluster}/viewers'],
   ['put', '/api/clusters/{cluster}/kv/{key}'],

@@ -136,7 +136,7 @@ describe('the viewer stream', () => {
     const { app, made } = await fakeServer();
     const base = await listen(app);
     const cluster = made.get('default');
-    // The diagnostics' trace window listens all along.
+    // The diagnostics' trace window and the trace recorder listen all along.
     const unwatched = cluster?.subscriberCount;
     const viewer = await openViewer(streamUrl(base, 'default'));
     await viewer.waitFor((m) => m.type === 'hello');
@@ -145,8 +145,8 @@ describe('the viewer stream', () => {
     await viewer.close();
     await sleep(50);
 
-    expect(unwatched).toBe(1);
-    expect(whileWatched).toBe(2);
-    expect(cluster?.subscriberCount).toBe(1);
+    expect(unwatched).toBe(2);
+    expect(whileWatched).toBe(3);
+    expect(cluster?.subscriberCount).toBe(2);
   });
 });

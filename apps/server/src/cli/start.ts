@@ -20,7 +20,9 @@ Options:
                            than loopback, requests that change state need a bearer token
   --nodes N                voters in the default cluster, 1 to 15 (default 5)
   --storage memory|durable where nodes keep their logs (default memory)
-  --data-dir DIR           folder for durable storage (default .raftlens/data)
+  --data-dir DIR           folder for durable storage and recorded traces
+                           (default .raftlens/data; traces in DIR/_traces/<cluster>)
+  --trace-max-mb N         bound on each cluster's recorded trace on disk (default 64)
   --tick-ms N              milliseconds per Raft tick at speed 1 (default 100)
   --token TOKEN            the bearer token; generated and printed when needed and not given
   --log-level LEVEL        trace, debug, info, warn, error or silent (default info; to stderr)
@@ -34,6 +36,7 @@ export interface StartArgs {
   storage: 'memory' | 'durable';
   dataDir: string;
   tickMs: number;
+  traceMaxMb: number;
   token?: string;
   logLevel: string;
 }
@@ -52,6 +55,7 @@ export function parseStartArgs(argv: string[]): StartArgs | null {
       storage: { type: 'string', default: 'memory' },
       'data-dir': { type: 'string', default: '.raftlens/data' },
       'tick-ms': { type: 'string', default: '100' },
+      'trace-max-mb': { type: 'string', default: '64' },
       token: { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -69,6 +73,7 @@ export function parseStartArgs(argv: string[]): StartArgs | null {
     storage: parseChoice('storage', values.storage, ['memory', 'durable']),
     dataDir: values['data-dir'],
     tickMs: parseInteger('tick-ms', values['tick-ms'], 1, 10_000),
+    traceMaxMb: parseInteger('trace-max-mb', values['trace-max-mb'], 1, 1_000_000),
     logLevel: parseChoice('log-level', values['log-level'], LOG_LEVELS),
   };
   if (values.token !== undefined) args.token = values.token;
@@ -97,6 +102,8 @@ export async function runStart(args: StartArgs, print: (line: string) => void): 
     logger: { level: args.logLevel, stream: process.stderr },
     defaultCluster: { name: 'default', size: args.nodes, storage: args.storage },
     clusterDefaults: { dataDir: args.dataDir, tickMs: args.tickMs },
+    traceDir: args.dataDir,
+    traceMaxBytes: args.traceMaxMb * 1024 * 1024,
   });
   try {
     await app.listen({ port: args.port, host: args.host });

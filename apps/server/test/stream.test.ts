@@ -136,7 +136,7 @@ describe('the viewer stream', () => {
     const { app, made } = await fakeServer();
     const base = await listen(app);
     const cluster = made.get('default');
-    // The diagnostics' trace window and the trace recorder listen all along.
+    // The diagnostics' trace window, the safety monitor and the trace recorder listen all along.
     const unwatched = cluster?.subscriberCount;
     const viewer = await openViewer(streamUrl(base, 'default'));
     await viewer.waitFor((m) => m.type === 'hello');
@@ -145,8 +145,8 @@ describe('the viewer stream', () => {
     await viewer.close();
     await sleep(50);
 
-    expect(unwatched).toBe(2);
-    expect(whileWatched).toBe(3);
-    expect(cluster?.subscriberCount).toBe(2);
+    expect(unwatched).toBe(3);
+    expect(whileWatched).toBe(4);
+    expect(cluster?.subscriberCount).toBe(3);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * `GET /api/clusters/{cluster}/diagnosis`: why commits are stuck, and whether any Raft invariant
  * broke, in plain words. The diagnostics are a pure function of a snapshot and the recent trace;
- * this plugin keeps each cluster's recent trace in a window and runs them on request.
+ * this plugin keeps each cluster's recent trace in a window and runs them on request. Before
+ * them come the violations of a live safety monitor that has watched the whole trace.
  */
 
 import type { Finding } from '@raftlens/diagnose';
 import { diagnose } from '@raftlens/diagnose';
 import { type Static, Type } from 'typebox';
+import { SafetyWatch } from '../safety-watch.ts';
 import { ClusterParams, ERROR_RESPONSES } from '../schemas/common.ts';
 import { TraceWindow } from '../trace-window.ts';
 import type { RoutePlugin } from './shared.ts';
@@ -59,19 +61,25 @@ export const DIAGNOSIS_SCHEMA_FITS = findingFits;
 
 export const diagnosisRoutes: RoutePlugin<DiagnosisPluginOptions> = async (app, opts) => {
   const windows = new Map<string, TraceWindow>();
+  const watches = new Map<string, SafetyWatch>();
 
   const stopAdded = app.clusters.onAdded((cluster) => {
     windows.set(cluster.name, new TraceWindow(cluster, opts.windowEventsMax));
+    watches.set(cluster.name, new SafetyWatch(cluster, app.log));
   });
   const stopRemoved = app.clusters.onRemoved((name) => {
     windows.get(name)?.close();
     windows.delete(name);
+    watches.get(name)?.close();
+    watches.delete(name);
   });
   app.addHook('onClose', async () => {
     stopAdded();
     stopRemoved();
     for (const window of windows.values()) window.close();
     windows.clear();
+    for (const watch of watches.values()) watch.close();
+    watches.clear();
   });
 
   app.get(
@@ -88,8 +96,11 @@ export const diagnosisRoutes: RoutePlugin<DiagnosisPluginOptions> = async (app, 
       const { cluster: name } = request.params;
       const cluster = app.clusters.get(name);
       const events = windows.get(name)?.events() ?? [];
+      const safety = watches.get(name)?.findings() ?? [];
       const snapshot = cluster.snapshot();
-      const findings = diagnose({ snapshot, events });
+      // The live monitor's violations lead: they stay reported after their evidence has left
+      // the window, and a broken invariant matters more than anything the window explains.
+      const findings = [...safety, ...diagnose({ snapshot, events })];
       return {
         cluster: name,
         seq: snapshot.seq,

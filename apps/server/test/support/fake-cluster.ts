@@ -296,7 +296,8 @@ export class FakeCluster implements Cluster {
     this.listeners.clear();
   }
 
-  private emit(event: UnsequencedEvent): void {
+  /** Emits an event with the next sequence number, as the runtime would. */
+  emit(event: UnsequencedEvent): void {
     const full = { ...event, seq: ++this.seq } as TraceEvent;
     for (const listener of this.listeners) listener(full);
   }

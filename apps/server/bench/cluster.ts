@@ -7,9 +7,14 @@
  * applied) before writing the next, at 1, 16 and 64 clients. Every load runs twice: without
  * viewers, and with ten trace viewers connected to the stream, to measure what tracing costs.
  *
+ * Then, once the Raftlens server has stopped (so the two never share the cores), the same
+ * clients write the same values for the same time to a real 3-member etcd 3.4 cluster (see
+ * etcd.ts), each client to one member, spread evenly; a follower forwards to its leader inside
+ * etcd, as a Raftlens write lands on the leader inside the server.
+ *
  * Prints one JSON document on stdout. Usage:
  *   pnpm bench:cluster [--seconds 10] [--clients 1,16,64] [--viewers 10] [--tick-ms 100]
- *                      [--value-bytes 64] [--storage durable|memory]
+ *                      [--value-bytes 64] [--storage durable|memory] [--no-etcd]
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -19,6 +24,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { ensureEtcd, etcdPut, startEtcdCluster } from './etcd.ts';
 
 interface BenchArgs {
   seconds: number;
@@ -27,7 +33,11 @@ interface BenchArgs {
   tickMs: number;
   valueBytes: number;
   storage: 'memory' | 'durable';
+  etcd: boolean;
 }
+
+/** One write of the load: resolves with whether it succeeded, once the answer is read. */
+type Write = (key: string, value: string) => Promise<boolean>;
 
 interface RunResult {
   clients: number;
@@ -53,6 +63,7 @@ function parse(): BenchArgs {
       'tick-ms': { type: 'string', default: '100' },
       'value-bytes': { type: 'string', default: '64' },
       storage: { type: 'string', default: 'durable' },
+      'no-etcd': { type: 'boolean', default: false },
     },
   });
   return {
@@ -62,6 +73,7 @@ function parse(): BenchArgs {
     tickMs: Number(values['tick-ms']),
     valueBytes: Number(values['value-bytes']),
     storage: values.storage === 'memory' ? 'memory' : 'durable',
+    etcd: !values['no-etcd'],
   };
 }
 
@@ -120,25 +132,40 @@ function percentile(sorted: number[], p: number): number {
   return Math.round((sorted[Math.max(0, at)] as number) * 100) / 100;
 }
 
+/** A write to the Raftlens server's default cluster, answered once applied. */
+function raftlensWrite(url: string): Write {
+  return async (key, value) => {
+    const res = await fetch(`${url}/api/clusters/default/kv/${key}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ value }),
+    });
+    await res.arrayBuffer();
+    return res.ok;
+  };
+}
+
+/** A write to one etcd member, answered once committed. */
+function etcdWrite(url: string): Write {
+  return async (key, value) => {
+    const res = await etcdPut(url, key, value);
+    await res.arrayBuffer();
+    return res.ok;
+  };
+}
+
 /** One closed-loop client: writes until the deadline, recording each write's latency. */
 async function client(
-  url: string,
+  write: Write,
   id: number,
   value: string,
   deadlineMs: number,
   latencies: number[],
 ): Promise<number> {
   let errors = 0;
-  const body = JSON.stringify({ value });
   for (let i = 0; performance.now() < deadlineMs; i++) {
     const started = performance.now();
-    const res = await fetch(`${url}/api/clusters/default/kv/c${id}-${i % 1000}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body,
-    });
-    await res.arrayBuffer();
-    if (res.ok) latencies.push(performance.now() - started);
+    if (await write(`c${id}-${i % 1000}`, value)) latencies.push(performance.now() - started);
     else errors++;
   }
   return errors;
@@ -188,24 +215,36 @@ async function connectViewers(url: string, count: number): Promise<Viewers> {
   return viewers;
 }
 
-async function run(url: string, args: BenchArgs, clients: number, viewerCount: number) {
-  const viewers = viewerCount > 0 ? await connectViewers(url, viewerCount) : null;
+/** Runs `clients` closed-loop clients for `args.seconds`; client `id` writes with `writer(id)`. */
+async function load(
+  writer: (id: number) => Write,
+  args: BenchArgs,
+  clients: number,
+): Promise<{ latencies: number[]; errors: number; elapsedS: number }> {
   const value = 'v'.repeat(args.valueBytes);
   const latencies: number[] = [];
   const started = performance.now();
   const deadline = started + args.seconds * 1000;
   const errors = await Promise.all(
-    Array.from({ length: clients }, (_, id) => client(url, id, value, deadline, latencies)),
+    Array.from({ length: clients }, (_, id) => client(writer(id), id, value, deadline, latencies)),
   );
   const elapsedS = (performance.now() - started) / 1000;
-  viewers?.close();
   latencies.sort((a, b) => a - b);
-  const result: RunResult = {
+  return { latencies, errors: errors.reduce((a, b) => a + b, 0), elapsedS };
+}
+
+function result(
+  clients: number,
+  viewers: number,
+  done: { latencies: number[]; errors: number; elapsedS: number },
+): RunResult {
+  const { latencies, errors, elapsedS } = done;
+  return {
     clients,
-    viewers: viewerCount,
+    viewers,
     seconds: Math.round(elapsedS * 100) / 100,
     writes: latencies.length,
-    errors: errors.reduce((a, b) => a + b, 0),
+    errors,
     writesPerSec: Math.round(latencies.length / elapsedS),
     latencyMs: {
       p50: percentile(latencies, 50),
@@ -214,18 +253,114 @@ async function run(url: string, args: BenchArgs, clients: number, viewerCount: n
       max: percentile(latencies, 100),
     },
   };
+}
+
+async function run(url: string, args: BenchArgs, clients: number, viewerCount: number) {
+  const viewers = viewerCount > 0 ? await connectViewers(url, viewerCount) : null;
+  const write = raftlensWrite(url);
+  const done = await load(() => write, args, clients);
+  const { elapsedS } = done;
+  viewers?.close();
+  const out = result(clients, viewerCount, done);
   if (viewers !== null) {
-    result.stream = {
+    out.stream = {
       eventsPerSecPerViewer: Math.round(viewers.events / viewerCount / elapsedS),
       gaps: viewers.gaps,
       eventsMissed: viewers.missed,
     };
   }
-  return result;
+  return out;
+}
+
+/** The etcd reference: the same load against a fresh 3-member etcd cluster. */
+async function runEtcd(
+  args: BenchArgs,
+  log: (line: string) => void,
+): Promise<{ version: string; clientUrls: string[]; runs: RunResult[] } | { skipped: string }> {
+  const binary = ensureEtcd(log);
+  if (binary === null) {
+    return { skipped: 'no etcd binary (install Debian etcd-server, or run as root to do so)' };
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'raftlens-bench-etcd-'));
+  const etcd = await startEtcdCluster(binary, dataDir);
+  try {
+    const writes = etcd.clientUrls.map(etcdWrite);
+    // Client `id` always writes to member `id % 3`: one connection target per client, spread.
+    const writer = (id: number) => writes[id % writes.length] as Write;
+    await load(writer, { ...args, seconds: Math.min(2, args.seconds) }, 4);
+    const runs: RunResult[] = [];
+    for (const clients of args.clients)
+      runs.push(result(clients, 0, await load(writer, args, clients)));
+    return { version: etcd.version, clientUrls: etcd.clientUrls, runs };
+  } finally {
+    await etcd.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Raftlens over etcd at each concurrency: writes/s and p50 latency, as plain ratios. */
+function ratios(raftlens: RunResult[], etcd: RunResult[]) {
+  return etcd.flatMap((e) => {
+    const r = raftlens.find((x) => x.clients === e.clients && x.viewers === 0);
+    if (r === undefined) return [];
+    const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 1000) / 1000);
+    return {
+      clients: e.clients,
+      writesPerSec: ratio(r.writesPerSec, e.writesPerSec),
+      p50: ratio(r.latencyMs.p50, e.latencyMs.p50),
+    };
+  });
 }
 
 async function main(): Promise<void> {
   const args = parse();
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const raftlens = await runRaftlens(args);
+  const etcd = args.etcd ? await runEtcd(args, log) : { skipped: '--no-etcd' };
+  const etcdRuns = 'runs' in etcd ? etcd.runs : null;
+  const report = {
+    benchmark: 'raftlens bench:cluster',
+    setup: {
+      nodes: 3,
+      storage: args.storage,
+      transport: 'WebSocket on loopback, one listener per node, server in its own process',
+      valueBytes: args.valueBytes,
+      secondsPerRun: args.seconds,
+      tickMs: args.tickMs,
+      write: 'PUT /api/clusters/default/kv/{key}, answered once applied',
+    },
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? '',
+      node: process.version,
+      // Other work on the machine skews every number; read them against this.
+      loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+    },
+    runs: raftlens.runs,
+    tracingCost: raftlens.tracingCost,
+    comparison: {
+      etcdSetup:
+        'runs' in etcd
+          ? {
+              version: etcd.version,
+              members: etcd.clientUrls.length,
+              write: 'POST /v3/kv/put (HTTP/JSON gateway), answered once committed',
+              clientsToMembers:
+                `client i writes only to member i mod ${etcd.clientUrls.length} ` +
+                `(${etcd.clientUrls.join(', ')}); etcd forwards to its leader internally`,
+              ranAfter: 'the Raftlens server had stopped, so the two never shared the cores',
+            }
+          : etcd,
+      etcd: etcdRuns,
+      /** Raftlens ÷ etcd, per concurrency, Raftlens without viewers. */
+      ratio: etcdRuns === null ? null : ratios(raftlens.runs, etcdRuns),
+    },
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+/** The Raftlens runs, each load without and with viewers, on a server process of their own. */
+async function runRaftlens(args: BenchArgs) {
   const dataDir = mkdtempSync(join(tmpdir(), 'raftlens-bench-'));
   const { child, url } = await startServer(args, dataDir);
   try {
@@ -248,30 +383,7 @@ async function main(): Promise<void> {
         p99ChangePct: pct(watched.latencyMs.p99, bare.latencyMs.p99),
       };
     });
-    const report = {
-      benchmark: 'raftlens bench:cluster',
-      setup: {
-        nodes: 3,
-        storage: args.storage,
-        transport: 'WebSocket on loopback, one listener per node, server in its own process',
-        valueBytes: args.valueBytes,
-        secondsPerRun: args.seconds,
-        tickMs: args.tickMs,
-        write: 'PUT /api/clusters/default/kv/{key}, answered once applied',
-      },
-      machine: {
-        cpus: cpus().length,
-        cpu: cpus()[0]?.model ?? '',
-        node: process.version,
-        // Other work on the machine skews every number; read them against this.
-        loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
-      },
-      runs,
-      tracingCost,
-      // TODO(bench): a real etcd 3.4 cluster under the same closed-loop load, for comparison.
-      comparison: { etcd: null as null | RunResult[] },
-    };
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return { runs, tracingCost };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));

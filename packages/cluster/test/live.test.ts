@@ -51,7 +51,7 @@ describe('a live cluster over WebSockets', () => {
     expect(read.readIndex).toBeGreaterThanOrEqual(last);
   });
 
-  it('elects a new leader at a higher term when the leader is cut off, and the old one follows after healing', async () => {
+  it('elects a new leader at a higher term when the leader is cut off; the old one follows', async () => {
     const c = await liveCluster();
     cluster = c;
     const oldLeader = await waitForLeader(c);

@@ -132,7 +132,8 @@ function runReference(target: number): { results: RunResult[] } | { unavailable:
   ) {
     process.stderr.write('installing golang-go and golang-etcd-server-dev for the reference...\n');
     execSync(
-      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go golang-etcd-server-dev',
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive ' +
+        'apt-get install -y -qq golang-go golang-etcd-server-dev',
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
   }

@@ -17,31 +17,10 @@ import type {
   StateEventName,
   TraceEvent,
 } from './events.ts';
-import { TRACE_FORMAT, TRACE_VERSION } from './events.ts';
+import { STATE_EVENT_NAMES, TRACE_FORMAT, TRACE_VERSION } from './events.ts';
 import { parseLine, type TraceParseResult } from './ndjson.ts';
 
-const STATE_NAMES = new Set<string>([
-  'InitState',
-  'BecomeFollower',
-  'BecomeCandidate',
-  'BecomePreCandidate',
-  'BecomeLeader',
-  'Commit',
-  'ApplyConfChange',
-  'Replicate',
-  'ReduceNextIndex',
-  'SendAppendEntriesRequest',
-  'ReceiveAppendEntriesRequest',
-  'SendAppendEntriesResponse',
-  'ReceiveAppendEntriesResponse',
-  'SendRequestVoteRequest',
-  'ReceiveRequestVoteRequest',
-  'SendRequestVoteResponse',
-  'ReceiveRequestVoteResponse',
-  'ReceiveSnapshot',
-  'Ready',
-  'ChangeConf',
-]);
+const STATE_NAMES: ReadonlySet<string> = new Set(STATE_EVENT_NAMES);
 
 /** What an etcd raft trace never records, said once per imported trace. */
 export const ETCD_TRACE_UNKNOWNS: readonly string[] = [

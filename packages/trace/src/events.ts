@@ -80,29 +80,35 @@ export interface MessageSummary {
   bytes: number;
 }
 
-export type StateEventName =
-  | 'InitState'
-  | 'BecomeFollower'
-  | 'BecomeCandidate'
-  | 'BecomePreCandidate'
-  | 'BecomeLeader'
-  | 'Commit'
-  | 'ApplyConfChange'
-  | 'Replicate'
-  | 'ReduceNextIndex'
-  | 'SendAppendEntriesRequest'
-  | 'ReceiveAppendEntriesRequest'
-  | 'SendAppendEntriesResponse'
-  | 'ReceiveAppendEntriesResponse'
-  | 'SendRequestVoteRequest'
-  | 'ReceiveRequestVoteRequest'
-  | 'SendRequestVoteResponse'
-  | 'ReceiveRequestVoteResponse'
-  | 'ReceiveSnapshot'
-  /** etcd's trace logger marks each Ready it hands out. */
-  | 'Ready'
-  /** etcd's trace logger marks a configuration change being proposed. */
-  | 'ChangeConf';
+/** The names of state events, as etcd raft's TLA+ trace logger names them. */
+export const STATE_EVENT_NAMES = [
+  'InitState',
+  'BecomeFollower',
+  'BecomeCandidate',
+  'BecomePreCandidate',
+  'BecomeLeader',
+  'Commit',
+  'ApplyConfChange',
+  'Replicate',
+  'ReduceNextIndex',
+  'SendAppendEntriesRequest',
+  'ReceiveAppendEntriesRequest',
+  'SendAppendEntriesResponse',
+  'ReceiveAppendEntriesResponse',
+  'SendRequestVoteRequest',
+  'ReceiveRequestVoteRequest',
+  'SendRequestVoteResponse',
+  'ReceiveRequestVoteResponse',
+  'ReceiveSnapshot',
+  'Ready',
+  'ChangeConf',
+] as const;
+
+/**
+ * A state event's name. `Ready` is etcd's marker of a Ready handed out; `ChangeConf` marks a
+ * configuration change being proposed.
+ */
+export type StateEventName = (typeof STATE_EVENT_NAMES)[number];
 
 /** A change of a node's Raft state, named as etcd raft's trace logger names it. */
 export interface StateEvent extends EventBase, NodeStateFields {

@@ -6,36 +6,18 @@
  */
 
 import { confChangesToString, type RaftTraceEvent } from '@raftlens/raft';
-import type { StateEvent, StateEventName } from '@raftlens/trace';
+import { STATE_EVENT_NAMES, type StateEvent, type StateEventName } from '@raftlens/trace';
 import { summarizeMessage } from '../trace/summary.ts';
 
-const STATE_EVENT_NAMES: ReadonlySet<string> = new Set<StateEventName>([
-  'InitState',
-  'BecomeFollower',
-  'BecomeCandidate',
-  'BecomePreCandidate',
-  'BecomeLeader',
-  'Commit',
-  'ApplyConfChange',
-  'Replicate',
-  'ReduceNextIndex',
-  'SendAppendEntriesRequest',
-  'ReceiveAppendEntriesRequest',
-  'SendAppendEntriesResponse',
-  'ReceiveAppendEntriesResponse',
-  'SendRequestVoteRequest',
-  'ReceiveRequestVoteRequest',
-  'SendRequestVoteResponse',
-  'ReceiveRequestVoteResponse',
-  'ReceiveSnapshot',
-  'ChangeConf',
-]);
+const CORE_STATE_EVENTS: ReadonlySet<string> = new Set(
+  STATE_EVENT_NAMES.filter((name) => name !== 'Ready'),
+);
 
 export type StateFields = Omit<StateEvent, 'seq' | 'wallMs' | 'node' | 'group' | 'tick'>;
 
 /** The state event for a core event, or null for the core's own extra events. */
 export function stateEventFrom(e: RaftTraceEvent): StateFields | null {
-  if (!STATE_EVENT_NAMES.has(e.name)) return null;
+  if (!CORE_STATE_EVENTS.has(e.name)) return null;
   const out: StateFields = {
     kind: 'state',
     name: e.name as StateEventName,

@@ -266,7 +266,8 @@ describe('describeReady', () => {
       'Ready MustSync=false:',
       'HardState Term:1 Commit:11',
       'ReadStates [{11 [114 49]}]',
-      'Snapshot Index:11 Term:1 ConfState:Voters:[1] VotersOutgoing:[] Learners:[] LearnersNext:[] AutoLeave:false',
+      'Snapshot Index:11 Term:1 ConfState:Voters:[1] VotersOutgoing:[] Learners:[] ' +
+        'LearnersNext:[] AutoLeave:false',
       '',
     ]);
   });

@@ -155,7 +155,8 @@ export class SimCluster {
       if (rd.hardState) {
         if (rd.hardState.commit < n.persistedCommit) {
           throw new SafetyViolation(
-            `monotonic commit: node ${n.id} persisted commit ${rd.hardState.commit} after ${n.persistedCommit}`,
+            `monotonic commit: node ${n.id} persisted commit ${rd.hardState.commit} ` +
+              `after ${n.persistedCommit}`,
           );
         }
         n.persistedCommit = rd.hardState.commit;

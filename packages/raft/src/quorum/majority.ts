@@ -45,13 +45,26 @@ export function indexToString(i: LogIndex): string {
 export function majorityCommittedIndex(c: MajorityConfig, l: AckedIndexer): LogIndex {
   const n = c.size;
   if (n === 0) return INFINITE_INDEX;
-  const acked: number[] = [];
-  for (const id of c) acked.push(l(id) ?? 0);
-  acked.sort((a, b) => b - a);
+  // Called on every acknowledgement: a reused scratch array and an insertion sort (the
+  // configurations are small) avoid an allocation and a comparator call per element.
+  const acked = scratch;
+  let k = 0;
+  for (const id of c) {
+    const v = l(id) ?? 0;
+    let j = k++;
+    while (j > 0 && (acked[j - 1] as number) < v) {
+      acked[j] = acked[j - 1] as number;
+      j--;
+    }
+    acked[j] = v;
+  }
   // n is positive and the quorum size n/2+1 never exceeds it, so the element exists.
   const quorum = Math.floor(n / 2) + 1;
   return acked[quorum - 1] as LogIndex;
 }
+
+/** Scratch space of majorityCommittedIndex, sorted in descending order; only [0, n) is used. */
+const scratch: number[] = [];
 
 /**
  * Counts the votes of a majority configuration. Votes from ids outside the configuration are

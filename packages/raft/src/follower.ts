@@ -9,8 +9,8 @@ import type { Raft } from './raft.ts';
 import { stepReadIndexResp } from './read-index.ts';
 import { bcastAppend } from './replication.ts';
 import { handleSnapshot } from './snapshot.ts';
-import { type LogIndex, type Message, NONE, type Term } from './types.ts';
-import { msg } from './util.ts';
+import { type LogIndex, type Message, NONE, type NodeId, type Term } from './types.ts';
+import { blankMsg, msg } from './util.ts';
 
 /**
  * A follower. Anything from the leader of this term (append, heartbeat, snapshot) resets the
@@ -180,13 +180,13 @@ export function stepCandidate(r: Raft, m: Message): RaftError | null {
 export function handleAppendEntries(r: Raft, m: Message): void {
   const log = r.raftLog;
   if (m.index < log.committed) {
-    r.send(msg('MsgAppResp', m.from, { index: log.committed }));
+    r.send(appResp(m.from, log.committed));
     return;
   }
   const slice = { term: m.term, prev: { term: m.logTerm, index: m.index }, entries: m.entries };
   const last = log.maybeAppend(slice, m.commit);
   if (last !== undefined) {
-    r.send(msg('MsgAppResp', m.from, { index: last }));
+    r.send(appResp(m.from, last));
     return;
   }
   r.logger.debug(
@@ -217,4 +217,11 @@ export function handleHeartbeat(r: Raft, m: Message): void {
 /** A copy of `m` addressed to `to`, as a local message (no term) for `send`. */
 function forwardTo(m: Message, to: Message['to']): Message {
   return { ...m, to, term: 0 as Term };
+}
+
+/** A MsgAppResp acknowledging the log up to `index`. */
+function appResp(to: NodeId, index: LogIndex): Message {
+  const m = blankMsg('MsgAppResp', to);
+  m.index = index;
+  return m;
 }

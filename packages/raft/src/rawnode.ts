@@ -26,7 +26,7 @@ import type {
   Term,
 } from './types.ts';
 import { NONE } from './types.ts';
-import { EMPTY_BYTES, isLocalMsg, isLocalMsgTarget, isResponseMsg, msg } from './util.ts';
+import { blankMsg, EMPTY_BYTES, isLocalMsg, isLocalMsgTarget, isResponseMsg, msg } from './util.ts';
 
 /** How a snapshot sent to a follower ended, for `reportSnapshot`. */
 export type SnapshotStatus = 'finish' | 'failure';
@@ -72,7 +72,10 @@ export class RawNode {
    */
   propose(data: Uint8Array): RaftError | null {
     const entry: Entry = { term: 0 as Term, index: 0 as LogIndex, type: 'EntryNormal', data };
-    return this.raft.step(msg('MsgProp', NONE, { from: this.raft.id, entries: [entry] }));
+    const m = blankMsg('MsgProp', NONE);
+    m.from = this.raft.id;
+    m.entries = [entry];
+    return this.raft.step(m);
   }
 
   /**

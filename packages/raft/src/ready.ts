@@ -4,6 +4,7 @@
 import type { Raft } from './raft.ts';
 import type { Entry, HardState, Message, ReadState, Snapshot, SoftState } from './types.ts';
 import {
+  blankMsg,
   hardStatesEqual,
   isEmptyHardState,
   isEmptySnap,
@@ -140,7 +141,9 @@ function newStorageAppendMsg(r: Raft, rd: Ready): Message {
  * right term and the unstable log does not grow forever.
  */
 function newStorageAppendRespMsg(r: Raft, rd: Ready): Message {
-  const m = msg('MsgStorageAppendResp', r.id, { from: LOCAL_APPEND_THREAD, term: r.term });
+  const m = blankMsg('MsgStorageAppendResp', r.id);
+  m.from = LOCAL_APPEND_THREAD;
+  m.term = r.term;
   if (r.raftLog.hasNextOrInProgressUnstableEnts()) {
     const last = r.raftLog.lastEntryId();
     m.index = last.index;
@@ -160,7 +163,10 @@ function newStorageApplyMsg(r: Raft, rd: Ready): Message {
 }
 
 function newStorageApplyRespMsg(r: Raft, ents: Entry[]): Message {
-  return msg('MsgStorageApplyResp', r.id, { from: LOCAL_APPLY_THREAD, entries: ents });
+  const m = blankMsg('MsgStorageApplyResp', r.id);
+  m.from = LOCAL_APPLY_THREAD;
+  m.entries = ents;
+  return m;
 }
 
 /**

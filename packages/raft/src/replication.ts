@@ -6,7 +6,7 @@ import { fmtId } from './logger.ts';
 import type { Raft } from './raft.ts';
 import type { Progress } from './tracker/progress.ts';
 import type { Entry, LogIndex, NodeId } from './types.ts';
-import { EMPTY_BYTES, EMPTY_ENTRIES, isEmptySnap, msg, payloadsSize } from './util.ts';
+import { blankMsg, EMPTY_BYTES, EMPTY_ENTRIES, isEmptySnap, msg, payloadsSize } from './util.ts';
 
 /** Sends `to` an append with the entries it lacks (if any) and the commit index. */
 export function sendAppend(r: Raft, to: NodeId): void {
@@ -46,7 +46,12 @@ export function maybeSendAppend(r: Raft, to: NodeId, sendIfEmpty: boolean): bool
   if (ents.length === 0 && !sendIfEmpty) return false;
 
   const commit = r.raftLog.committed;
-  r.send(msg('MsgApp', to, { index: prevIndex, logTerm: prevTerm, entries: ents, commit }));
+  const m = blankMsg('MsgApp', to);
+  m.index = prevIndex;
+  m.logTerm = prevTerm;
+  m.entries = ents;
+  m.commit = commit;
+  r.send(m);
   pr.sentEntries(ents.length, ents.length === 0 ? 0 : payloadsSize(ents));
   pr.recordSentCommit(commit);
   return true;

@@ -111,6 +111,30 @@ export function msg(
 }
 
 /**
+ * A message of `type` to `to` with every other field at its zero value. The hot paths build
+ * their messages with this and then set the few fields they need: `msg` reads its `fields`
+ * argument, whose shape differs at every call site, and those reads dominated its cost.
+ */
+export function blankMsg(type: MessageType, to: NodeId): Message {
+  return {
+    type,
+    to,
+    from: 0 as NodeId,
+    term: 0 as Term,
+    logTerm: 0 as Term,
+    index: 0 as LogIndex,
+    entries: EMPTY_ENTRIES,
+    commit: 0 as LogIndex,
+    vote: 0 as NodeId,
+    snapshot: null,
+    reject: false,
+    rejectHint: 0 as LogIndex,
+    context: EMPTY_BYTES,
+    responses: EMPTY_MESSAGES,
+  };
+}
+
+/**
  * Shared empty values. They are frozen: a caller that pushes onto a message's `entries` or
  * `responses` must replace the array instead.
  */

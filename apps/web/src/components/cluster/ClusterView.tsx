@@ -1,7 +1,7 @@
 /**
  * The cluster as a ring of nodes with the messages between them. D3 computes the layout; React
  * draws the nodes, links, partitions and held messages; two D3-owned layers animate the moving
- * messages and the election timers every frame.
+ * messages and the election timers every frame; the nodes' captions are drawn above all of it.
  */
 
 import { useMemo, useRef } from 'react';
@@ -13,6 +13,7 @@ import { nodeGroups } from '../../store/selectors.ts';
 import { HeldLayer } from './HeldLayer.tsx';
 import { LinkLayer } from './LinkLayer.tsx';
 import { MessageLayer } from './MessageLayer.tsx';
+import { NodeCaption } from './NodeCaption.tsx';
 import { NodeGlyph } from './NodeGlyph.tsx';
 import { PartitionLayer } from './PartitionLayer.tsx';
 import { PendingLayer } from './PendingLayer.tsx';
@@ -67,6 +68,21 @@ export function ClusterView() {
         <svg width={width} height={height} className="motion" aria-hidden="true">
           <MessageLayer layout={layout} />
           <TimerLayer layout={layout} />
+        </svg>
+      )}
+      {snapshot && width > 0 && (
+        // Captions go above the moving messages so traffic never covers them. The nodes' own
+        // labels already say all of this to a screen reader, and clicks pass to the nodes below.
+        <svg width={width} height={height} className="captions" aria-hidden="true">
+          {items.map((it) => (
+            <NodeCaption
+              key={it.node.id}
+              node={it.node}
+              group={it.group}
+              at={layout.positions.get(it.node.id) ?? layout.center}
+              r={layout.nodeR}
+            />
+          ))}
         </svg>
       )}
       {!snapshot && <p className="placeholder">Waiting for the cluster…</p>}

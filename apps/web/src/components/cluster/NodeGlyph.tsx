@@ -40,7 +40,12 @@ export function membershipTag(id: number, g: GroupView): string | null {
   return null;
 }
 
-/** One node: a disc in its role's colour, its id, role, term, vote and commit/applied. */
+/** How far below a node's centre its caption starts: the crown takes the space above. */
+export function captionOffset(r: number): number {
+  return r + 20;
+}
+
+/** One node: a disc in its role's colour and its id; its caption is `NodeCaption`. */
 export const NodeGlyph = memo(function NodeGlyph({ node, group: g, at, r }: Props) {
   const selected = useStore((s) => s.selectedNode === node.id);
   const selectNode = useStore((s) => s.selectNode);
@@ -48,9 +53,6 @@ export const NodeGlyph = memo(function NodeGlyph({ node, group: g, at, r }: Prop
   const style = down || !g ? CRASHED_STYLE : ROLE_STYLES[g.role];
   const leader = !down && g?.role === 'StateLeader';
   const learner = g ? isLearner(node.id, g) : false;
-  const tag = g ? membershipTag(node.id, g) : null;
-  // Text sits under the disc (the crown takes the space above), with a halo over the links.
-  const textY = r + 20;
   const open = () => selectNode(selected ? null : node.id);
 
   return (
@@ -89,22 +91,15 @@ export const NodeGlyph = memo(function NodeGlyph({ node, group: g, at, r }: Prop
         {nodeName(node.id)}
       </text>
       {down && <line className="strike" x1={-r * 0.8} y1={r * 0.8} x2={r * 0.8} y2={-r * 0.8} />}
-      <g transform={`translate(0,${textY})`} className="node-text">
-        <text className="node-role" fill={down ? '#4b5563' : style.fill}>
-          {down ? node.status : style.label}
-          {tag ? ` · ${tag}` : ''}
-        </text>
-        {g && (
-          <>
-            <text y="1.25em" className="node-detail">
-              term {g.term} · vote {g.vote ? nodeName(g.vote) : '–'}
-            </text>
-            <text y="2.4em" className="node-detail">
-              commit {g.commit} · applied {g.applied}
-            </text>
-          </>
-        )}
-      </g>
+      {/* The caption itself is drawn by NodeCaption above the messages; this keeps it clickable. */}
+      <rect
+        className="node-text-hit"
+        x="-6em"
+        y="-1em"
+        width="12em"
+        height="3.7em"
+        transform={`translate(0,${captionOffset(r)})`}
+      />
     </g>
   );
 });

@@ -1,0 +1,45 @@
+import type { GroupView, NodeView } from '@raftlens/trace';
+import { memo } from 'react';
+import { CRASHED_STYLE, nodeName, ROLE_STYLES } from '../../model/palette.ts';
+import type { Point } from '../../model/ringLayout.ts';
+import { captionOffset, membershipTag } from './NodeGlyph.tsx';
+
+interface Props {
+  node: NodeView;
+  group: GroupView | undefined;
+  at: Point;
+  r: number;
+}
+
+/**
+ * A node's role, term, vote and commit/applied, written under its disc. Captions live in their
+ * own layer above the moving messages, so a dot or its label passing by never covers them; the
+ * node's own group keeps an invisible hit area in their place, and says the same in its label.
+ */
+export const NodeCaption = memo(function NodeCaption({ node, group: g, at, r }: Props) {
+  const down = node.status !== 'running';
+  const style = down || !g ? CRASHED_STYLE : ROLE_STYLES[g.role];
+  const tag = g ? membershipTag(node.id, g) : null;
+  return (
+    <g
+      className="node-text"
+      data-caption={node.id}
+      transform={`translate(${at.x},${at.y + captionOffset(r)})`}
+    >
+      <text className="node-role" fill={down ? '#4b5563' : style.fill}>
+        {down ? node.status : style.label}
+        {tag ? ` · ${tag}` : ''}
+      </text>
+      {g && (
+        <>
+          <text y="1.25em" className="node-detail">
+            term {g.term} · vote {g.vote ? nodeName(g.vote) : '–'}
+          </text>
+          <text y="2.4em" className="node-detail">
+            commit {g.commit} · applied {g.applied}
+          </text>
+        </>
+      )}
+    </g>
+  );
+});

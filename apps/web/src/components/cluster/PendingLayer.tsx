@@ -40,7 +40,10 @@ export const PendingLayer = memo(function PendingLayer({ layout, pending, group 
             className={`pending${next ? ' next' : ''}`}
             transform={`translate(${at.x},${at.y})`}
           >
-            <title>{`${order + 1}. ${p.type} ${nodeName(p.from)} → ${nodeName(p.to)}, waiting for a step`}</title>
+            <title>
+              {`${order + 1}. ${p.type} ${nodeName(p.from)} → ${nodeName(p.to)}, ` +
+                'waiting for a step'}
+            </title>
             {next && <circle r={13} className="pending-next" />}
             <circle
               r={8}

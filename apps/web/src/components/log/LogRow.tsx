@@ -36,7 +36,11 @@ export function LogRow(props: Props) {
       width={labelW + viewW}
       height={rowH}
       role="img"
-      aria-label={`${nodeName(node.id)} log: last index ${g.log.lastIndex}, commit ${g.commit}, applied ${g.applied}${g.log.snapshotIndex ? `, snapshot at ${g.log.snapshotIndex}` : ''}`}
+      aria-label={
+        `${nodeName(node.id)} log: last index ${g.log.lastIndex}, commit ${g.commit}, ` +
+        `applied ${g.applied}` +
+        (g.log.snapshotIndex ? `, snapshot at ${g.log.snapshotIndex}` : '')
+      }
     >
       <svg
         x={labelW}

@@ -145,15 +145,15 @@ function runReference(target: number): { results: RunResult[] } | { unavailable:
   const here = path.dirname(fileURLToPath(import.meta.url));
   const work = mkdtempSync(path.join(os.tmpdir(), 'raftlens-bench-'));
   const bin = path.join(work, 'etcd-raft-bench');
+  // GOPATH mode: Debian installs etcd 3.4's sources, and their dependencies, under gocode.
   const env = {
     ...process.env,
     GO111MODULE: 'off',
     GOPATH: `${work}:/usr/share/gocode`,
     GOCACHE: path.join(work, 'cache'),
-    GOFLAGS: '-mod=mod',
   };
   execFileSync('go', ['build', '-o', bin, path.join(here, 'etcd-raft', 'main.go')], {
-    env: { ...env, GOFLAGS: '' },
+    env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const out = execFileSync(bin, ['-proposals', String(target)], { encoding: 'utf8' });

@@ -84,8 +84,7 @@ export function importEtcdTrace(lines: readonly string[]): TraceParseResult {
     if (!state.msg) continue;
     const key = messageKey(state.msg);
     if (ev.name.startsWith('Send')) {
-      const net: NetEvent = { ...netBase(state), name: 'Send', msgId: `etcd.${++msgCount}` };
-      net.seq = ++seq;
+      const net: NetEvent = { ...netBase(state, ++seq), name: 'Send', msgId: `etcd.${++msgCount}` };
       events.push(net);
       const queue = inFlight.get(key) ?? [];
       queue.push(net);
@@ -93,7 +92,7 @@ export function importEtcdTrace(lines: readonly string[]): TraceParseResult {
     } else if (ev.name.startsWith('Receive')) {
       const sent = inFlight.get(key)?.shift();
       const msgId = sent?.msgId ?? `etcd.${++msgCount}`;
-      events.push({ ...netBase(state), seq: ++seq, name: 'Deliver', msgId });
+      events.push({ ...netBase(state, ++seq), name: 'Deliver', msgId });
     }
   }
   const unknowns = [...ETCD_TRACE_UNKNOWNS];
@@ -189,11 +188,12 @@ function messageKey(m: MessageSummary): string {
   );
 }
 
-function netBase(state: StateEvent): Omit<NetEvent, 'name' | 'msgId'> {
+/** The net event that goes with a state event carrying a message, numbered `seq`. */
+function netBase(state: StateEvent, seq: number): Omit<NetEvent, 'name' | 'msgId'> {
   const msg = state.msg as MessageSummary;
   return {
     kind: 'net',
-    seq: state.seq,
+    seq,
     wallMs: state.wallMs,
     node: state.node,
     group: state.group,

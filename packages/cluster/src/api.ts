@@ -130,6 +130,18 @@ export interface MembershipResult {
   confState: ConfStateView;
 }
 
+/** A finding to append to a cluster's trace, as a `FindingEvent` (see `recordFinding`). */
+export interface FindingRecord {
+  name: 'FindingRaised' | 'FindingCleared';
+  code: string;
+  severity: 'info' | 'warning' | 'error' | 'critical';
+  summary: string;
+  /** The nodes concerned, most relevant first. */
+  nodes?: number[];
+  /** The Raft group concerned; cluster-wide when absent. */
+  group?: number;
+}
+
 export interface Cluster {
   readonly name: string;
   readonly options: ClusterOptions;
@@ -191,6 +203,12 @@ export interface Cluster {
     key: string,
     opts?: { via?: number; timeoutMs?: number; group?: number },
   ): Promise<ReadResult>;
+
+  /**
+   * Appends a finding of the diagnostics or the safety monitor to the trace, numbered like any
+   * other event, so that recordings and replays carry it. Node 0; the cluster's current time.
+   */
+  recordFinding(finding: FindingRecord): void;
 
   close(): Promise<void>;
 }

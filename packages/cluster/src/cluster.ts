@@ -19,6 +19,7 @@ import {
   type Cluster,
   ClusterError,
   type ClusterOptions,
+  type FindingRecord,
   type IntegrationFault,
   type MembershipChange,
   type MembershipOptions,
@@ -194,6 +195,20 @@ export class RaftCluster implements Cluster {
 
   subscribe(listener: TraceListener, opts: { fromSeq?: number } = {}): () => void {
     return this.recorder.subscribe(listener, opts);
+  }
+
+  recordFinding(finding: FindingRecord): void {
+    this.checkOpen();
+    const { nodes, group, ...fields } = finding;
+    this.recorder.emit({
+      kind: 'finding',
+      ...fields,
+      ...(nodes !== undefined ? { nodes: [...nodes] } : {}),
+      wallMs: this.scheduler.wallMs(),
+      node: 0,
+      group: group ?? 0,
+      tick: 0,
+    });
   }
 
   /** Retained trace events with `seq >= fromSeq`. */

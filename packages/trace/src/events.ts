@@ -243,6 +243,11 @@ export interface FindingEvent extends EventBase {
   code: string;
   severity: 'info' | 'warning' | 'error' | 'critical';
   summary: string;
+  /**
+   * The nodes the finding concerns, most relevant first. A finding is identified by its `code`
+   * and these nodes: `FindingCleared` repeats the nodes of the `FindingRaised` it ends.
+   */
+  nodes?: number[];
 }
 
 export type TraceEvent =

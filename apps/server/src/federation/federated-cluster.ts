@@ -15,6 +15,7 @@ import {
   type Cluster,
   ClusterError,
   type ClusterOptions,
+  type FindingRecord,
   type MembershipChange,
   type MembershipOptions,
   type MembershipResult,
@@ -281,6 +282,21 @@ export class FederatedCluster implements Cluster {
     for (const member of this.members.values()) member.close();
     this.members.clear();
     this.listeners.clear();
+  }
+
+  /** Numbered into the merged trace here: the dashboard's findings are its own, not a node's. */
+  recordFinding(finding: FindingRecord): void {
+    const { nodes, group, ...fields } = finding;
+    this.forward({
+      kind: 'finding',
+      ...fields,
+      ...(nodes !== undefined ? { nodes: [...nodes] } : {}),
+      seq: 0,
+      wallMs: Date.now(),
+      node: 0,
+      group: group ?? 0,
+      tick: 0,
+    });
   }
 
   private forward(event: TraceEvent): void {

@@ -9,6 +9,7 @@ import type {
   Cluster,
   ClusterErrorCode,
   ClusterOptions,
+  FindingRecord,
   MembershipChange,
   MembershipResult,
   ReadResult,
@@ -294,6 +295,20 @@ export class FakeCluster implements Cluster {
     this.stopFirehose();
     this.closed = true;
     this.listeners.clear();
+  }
+
+  recordFinding(finding: FindingRecord): void {
+    this.checkOpen();
+    const { nodes, group, ...fields } = finding;
+    this.emit({
+      kind: 'finding',
+      ...fields,
+      ...(nodes !== undefined ? { nodes } : {}),
+      wallMs: Date.now(),
+      node: 0,
+      group: group ?? 0,
+      tick: 0,
+    });
   }
 
   /** Emits an event with the next sequence number, as the runtime would. */

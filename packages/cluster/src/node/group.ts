@@ -5,12 +5,21 @@
  *
  * 1. a leader sends its messages at once (it may write its log in parallel with replicating
  *    it, Raft thesis 10.2.1), except responses that vouch for its own persisted state;
- * 2. persist the snapshot, the entries and the hard state, then `sync`;
+ * 2. persist the snapshot, the entries and the hard state, then `sync` (only when the Ready
+ *    says `mustSync`: a new commit index alone is written but not waited for, as in etcd);
  * 3. send the remaining messages, which may promise what was just persisted (MsgAppResp,
  *    MsgVoteResp, MsgPreVoteResp);
  * 4. apply the snapshot and the committed entries to the state machine, configuration changes
  *    through `applyConfChange`;
  * 5. `advance`.
+ *
+ * On a real clock with storage that can sync off the event loop (durable storage), step 2
+ * waits for the disk asynchronously: the node keeps receiving messages and proposals
+ * meanwhile, which the core batches into the next Ready, and the nodes of one process wait
+ * for their disks in parallel. Steps 3 to 5 run once the write is durable; one Ready at a time
+ * is in flight per group, as the Ready contract asks. The leader's own acknowledgement of its
+ * entries comes on `advance`, so they count towards commitment only once durable. Simulated
+ * clusters sync in place, so that their runs stay deterministic.
  *
  * The integration faults of the node change exactly one of these steps each.
  */
@@ -107,6 +116,8 @@ export class GroupRuntime {
   /** Set by the never-advance fault once a Ready has been taken and not given back. */
   private readyFrozen = false;
   private readyScheduled = false;
+  /** True while a Ready waits for its writes to reach the disk (see the top of the file). */
+  private readyInFlight = false;
   private lastProgressJson = '';
   private readonly coreEvents: CoreEventRouter;
   private readonly log: RuntimeLogger;
@@ -361,10 +372,44 @@ export class GroupRuntime {
   /** Drains the Readys the core has, a bounded number at a time. */
   processReady(): void {
     for (let round = 0; round < READY_ROUNDS_MAX; round++) {
-      if (this.stopped || this.readyFrozen || !this.rn.hasReady()) return;
-      this.handleReady(this.rn.ready());
+      if (this.stopped || this.readyFrozen || this.readyInFlight || !this.rn.hasReady()) return;
+      const rd = this.rn.ready();
+      const durable = this.beginReady(rd);
+      if (durable !== null) {
+        this.readyInFlight = true;
+        durable.then(
+          () => this.readyDurable(rd),
+          (err: unknown) => this.diskFailed(err),
+        );
+        return;
+      }
+      this.finishReady(rd);
     }
     if (this.rn.hasReady()) this.scheduleReady();
+  }
+
+  /** A Ready's writes reached the disk: finishes it, then goes on with the next. */
+  private readyDurable(rd: Ready): void {
+    this.readyInFlight = false;
+    if (this.stopped) return;
+    try {
+      this.finishReady(rd);
+      // Advance changes Raft state; while paused it waits for the resume or the next step.
+      if (!this.host.isPaused()) this.processReady();
+    } catch (err) {
+      this.diskFailed(err);
+    }
+  }
+
+  /**
+   * A write failed (or handling its Ready did): the node cannot go on with a log it could not
+   * persist, so the group stops, as etcd panics on a failed WAL write.
+   */
+  private diskFailed(err: unknown): void {
+    this.readyInFlight = false;
+    if (this.stopped) return;
+    this.log.error({ err }, 'storage failed; the group stops');
+    this.stop('NodeCrashed', `node ${this.host.nodeId} could not persist: ${String(err)}`);
   }
 
   /**
@@ -382,21 +427,31 @@ export class GroupRuntime {
     });
   }
 
-  private handleReady(rd: Ready): void {
+  /**
+   * Steps 1 and 2 of a Ready. Returns a promise when its writes are on their way to the disk
+   * and the rest must wait for them, or null when they are durable already.
+   */
+  private beginReady(rd: Ready): Promise<void> | null {
     this.emitReady(rd);
     if (rd.softState !== null) this.noteSoftState(rd.softState.raftState, rd.softState.lead);
     if (rd.hardState !== null) this.noteHardState(rd.hardState);
 
+    const leader = this.isLeader();
     const late: Message[] = [];
     for (const m of rd.messages) {
-      if (this.isLeader() && !AFTER_PERSIST.has(m.type)) this.host.send(this.group, m);
+      if (leader && !AFTER_PERSIST.has(m.type)) this.host.send(this.group, m);
       else late.push(m);
     }
+    // What is left for finishReady.
+    rd.messages = late;
 
-    this.persist(rd);
+    return this.persist(rd);
+  }
 
+  /** Steps 3 to 5 of a Ready, its writes being durable. */
+  private finishReady(rd: Ready): void {
     const dropPersisted = this.host.faults.has('drop-persisted-messages');
-    for (const m of late) {
+    for (const m of rd.messages) {
       if (dropPersisted && AFTER_PERSIST.has(m.type)) {
         this.host.dropAtSource(this.group, m, 'fault');
       } else {
@@ -421,17 +476,25 @@ export class GroupRuntime {
     this.requests.readsApplied(this.applied, (key) => this.kv.get(key));
   }
 
-  private persist(rd: Ready): void {
+  /** Writes a Ready's state; returns a promise if the rest of the Ready must wait for it. */
+  private persist(rd: Ready): Promise<void> | null {
     if (rd.snapshot !== null) {
       const err = this.storage.applySnapshot(rd.snapshot);
       if (err !== null) throw new Error(`applySnapshot: ${err.message}`);
     }
     if (rd.entries.length > 0) this.storage.append(rd.entries);
     if (rd.hardState !== null) this.storage.setHardState(rd.hardState);
+    let durable: Promise<void> | null = null;
     if (rd.snapshot !== null || rd.entries.length > 0 || rd.hardState !== null) {
-      this.storage.sync();
+      const storage = this.storage;
+      const mustSync = rd.mustSync || rd.snapshot !== null;
+      if (!mustSync && storage.writeBack !== undefined) storage.writeBack();
+      else if (storage.syncAsync !== undefined && this.host.scheduler.kind === 'real') {
+        durable = storage.syncAsync();
+      } else storage.sync();
     }
     if (rd.entries.length > 0 && this.requests.hasWrites()) this.noteAppended(rd.entries);
+    return durable;
   }
 
   private noteAppended(entries: Entry[]): void {

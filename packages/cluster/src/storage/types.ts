@@ -40,6 +40,17 @@ export interface NodeStorage extends Storage {
   /** Durability barrier: when it returns, every write made so far is on stable storage. */
   sync(): void;
   /**
+   * Optional: the barrier without blocking the caller. Commits what was written (reads and a
+   * crash of the process see it at once) and returns a promise that resolves once it is on
+   * stable storage, or null when it already is.
+   */
+  syncAsync?(): Promise<void> | null;
+  /**
+   * Optional: commits what was written without waiting for stable storage, for writes Raft
+   * may lose to a power failure (a new commit index alone: Ready's `mustSync` false).
+   */
+  writeBack?(): void;
+  /**
    * Releases the store; no method may be called afterwards. By default it syncs first. With
    * `discardUnsynced` it drops every write made since the last `sync` instead, as a killed
    * process would lose them: that is how a runtime simulates a crash faithfully.

@@ -1,6 +1,9 @@
 /**
  * Messages in flight, animated. D3 owns this layer's DOM: every frame it joins the visible
- * flights to dots (keyed by message id) and moves them, without React rendering anything.
+ * flights to dots and moves them, without React rendering anything. Dots are keyed by their
+ * place on a lane, not by message: under load a lane's newest few messages change many times a
+ * second, and reusing the lane's elements (moved, restyled only when the look changes) spares
+ * creating and removing thousands of SVG elements a second.
  */
 
 import { select } from 'd3';
@@ -13,6 +16,7 @@ import { useStore } from '../../store/appStore.ts';
 import type { AppState } from '../../store/index.ts';
 
 interface Dot {
+  /** The dot's place, not its message: `from>to#k`, the k-th newest shown on that lane. */
   id: string;
   x: number;
   y: number;
@@ -81,14 +85,16 @@ function visibleDots(s: AppState, layout: RingLayout, now: number): Dot[] {
     if (lane) lane.push(f);
     else lanes.set(key, [f]);
   }
-  const shown: Flight[] = [];
-  for (const lane of lanes.values()) {
+  const shown: Array<[slot: string, f: Flight]> = [];
+  for (const [key, lane] of lanes) {
     // Flights are kept in send order, so the newest are last.
-    shown.push(...(lane.length > DOTS_PER_LANE ? lane.slice(-DOTS_PER_LANE) : lane));
+    const from = Math.max(0, lane.length - DOTS_PER_LANE);
+    for (let i = from; i < lane.length; i++)
+      shown.push([`${key}#${lane.length - 1 - i}`, lane[i] as Flight]);
   }
   const labelled = shown.length <= LABEL_MAX;
   const dots: Dot[] = [];
-  for (const f of shown) {
+  for (const [slot, f] of shown) {
     const a = layout.positions.get(f.from);
     const b = layout.positions.get(f.to);
     if (!a || !b) continue;
@@ -101,7 +107,7 @@ function visibleDots(s: AppState, layout: RingLayout, now: number): Dot[] {
     const dropped = f.state === 'dropped';
     const fade = dropped ? 1 - Math.max(0, now - f.anchorMs) / DROP_FADE_MS : 1;
     dots.push({
-      id: f.msgId,
+      id: slot,
       x: p.x,
       y: p.y,
       colour: style.colour,

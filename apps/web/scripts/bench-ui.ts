@@ -1,0 +1,313 @@
+/**
+ * bench:ui — how smoothly the dashboard draws a busy 9-node cluster, as one JSON document.
+ *
+ * It starts the real server, creates a 9-node live cluster with a short tick, drives client
+ * writes until the cluster sends about TARGET Raft messages a second (counted from the trace
+ * stream itself, not estimated), opens the dashboard in headless Chromium and measures frames
+ * (mean fps, 5th-percentile fps, the longest frame, frames over 50 ms), the JS heap and the DOM
+ * size at the start and the end. A second phase hides the tab: drawing must stop (no frames, no
+ * script work to speak of) while the stream keeps its place, and showing the tab again must
+ * catch up with the cluster quickly.
+ *
+ * Usage: tsx apps/web/scripts/bench-ui.ts [--seconds 10] [--target 2000] [--tick-ms 10]
+ *        [--heartbeat 1] [--writers 3]
+ */
+
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { StreamMessage } from '@raftlens/trace';
+import type { CDPSession, Page } from 'playwright-core';
+import { waitForLeader } from '../e2e/support/dashboard.ts';
+import {
+  buildDashboard,
+  launchBrowser,
+  REPO,
+  type RunningServer,
+  startServer,
+} from '../e2e/support/harness.ts';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    target: { type: 'string', default: '2000' },
+    'tick-ms': { type: 'string', default: '10' },
+    heartbeat: { type: 'string', default: '1' },
+    writers: { type: 'string', default: '3' },
+    nodes: { type: 'string', default: '9' },
+  },
+});
+const SECONDS = Number(values.seconds);
+const TARGET = Number(values.target);
+const TICK_MS = Number(values['tick-ms']);
+const HEARTBEAT = Number(values.heartbeat);
+const WRITERS = Number(values.writers);
+const NODES = Number(values.nodes);
+const CLUSTER = 'benchui';
+
+/** The little of the `ws` client this script uses. */
+interface WsClient {
+  on(event: 'message', cb: (data: unknown) => void): void;
+  once(event: 'open' | 'error', cb: (arg?: unknown) => void): void;
+  close(): void;
+}
+type WsCtor = new (url: string) => WsClient;
+
+// The stream's WebSocket client is the server's own dependency.
+const WebSocketImpl = createRequire(join(REPO, 'apps/server/package.json'))('ws') as WsCtor;
+
+/** Counts Raft messages sent (net `Send` events) on the cluster's own viewer stream. */
+class MessageCounter {
+  sends = 0;
+  lastSeq = 0;
+  private ws: WsClient;
+  constructor(url: string) {
+    this.ws = new WebSocketImpl(url.replace(/^http/, 'ws') + `/api/clusters/${CLUSTER}/stream`);
+    this.ws.on('message', (data) => {
+      const m = JSON.parse(String(data)) as StreamMessage;
+      if (m.type === 'events') {
+        for (const e of m.events) {
+          if (e.kind === 'net' && e.name === 'Send') this.sends++;
+          this.lastSeq = e.seq;
+        }
+      } else if (m.type === 'gap') {
+        // A cut queue would under-count; say so rather than report a low rate.
+        process.stderr.write(`bench:ui: the counting viewer missed ${m.missed} events\n`);
+      }
+    });
+  }
+  ready(): Promise<void> {
+    return new Promise((ok, fail) => {
+      this.ws.once('open', () => ok());
+      this.ws.once('error', fail);
+    });
+  }
+  close(): void {
+    this.ws.close();
+  }
+}
+
+/** Client writers in a closed loop, each waiting for its write to apply before the next. */
+function startWriters(server: RunningServer, n: number) {
+  let stop = false;
+  let written = 0;
+  const loops = Array.from({ length: n }, async (_, w) => {
+    for (let i = 0; !stop; i++) {
+      try {
+        const res = await fetch(`${server.url}/api/clusters/${CLUSTER}/kv/w${w}k${i % 64}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ value: `${i}` }),
+        });
+        await res.arrayBuffer();
+        if (res.ok) written++;
+        else await sleep(50);
+      } catch {
+        await sleep(50);
+      }
+    }
+  });
+  return {
+    written: () => written,
+    stop: async () => {
+      stop = true;
+      await Promise.all(loops);
+    },
+  };
+}
+
+/** Frame intervals (ms) over `ms`, taken with requestAnimationFrame in the page. */
+const FRAMES = (ms: number) => `new Promise((ok) => {
+  const dts = []; let last = performance.now(); const t0 = last;
+  const f = () => {
+    const now = performance.now(); dts.push(now - last); last = now;
+    if (now - t0 < ${ms}) requestAnimationFrame(f); else ok(dts);
+  };
+  requestAnimationFrame(f);
+})`;
+
+function frameStats(dts: number[], ms: number) {
+  const sorted = [...dts].sort((a, b) => a - b);
+  const p95 = sorted[Math.floor(sorted.length * 0.95)] ?? 0;
+  // The worst one-second window, so one long freeze shows as a low minimum.
+  let minFps = Number.POSITIVE_INFINITY;
+  let acc = 0;
+  let count = 0;
+  for (const dt of dts) {
+    acc += dt;
+    count++;
+    if (acc >= 1000) {
+      minFps = Math.min(minFps, (count * 1000) / acc);
+      acc = 0;
+      count = 0;
+    }
+  }
+  return {
+    mean: round1((dts.length * 1000) / ms),
+    p5: p95 > 0 ? round1(1000 / p95) : 0,
+    minOneSecond: Number.isFinite(minFps) ? round1(minFps) : 0,
+    longestFrameMs: Math.round(sorted.at(-1) ?? 0),
+    framesOver50ms: dts.filter((d) => d > 50).length,
+    frames: dts.length,
+  };
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const mb = (bytes: number) => round1(bytes / 1048576);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+}
+
+// Page code is passed as text: tsx would wrap named functions in a helper the page lacks.
+
+/** The leader's commit index as the dashboard's ring shows it. */
+async function shownCommit(page: Page): Promise<number> {
+  return Number(
+    await page.evaluate(
+      `document.querySelector('.cluster-view .node[data-role="StateLeader"]')?.dataset.commit ?? 0`,
+    ),
+  );
+}
+
+async function serverCommit(server: RunningServer): Promise<number> {
+  const res = await fetch(`${server.url}/api/clusters/${CLUSTER}`);
+  const snap = (await res.json()) as import('@raftlens/trace').ClusterSnapshot;
+  return Math.max(...snap.nodes.flatMap((n) => n.groups.map((g) => g.commit)));
+}
+
+/** Hides or shows the page the way a background tab is: visibility and the event. */
+async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate(`(() => {
+    const h = ${hidden};
+    Object.defineProperty(document, 'visibilityState', {
+      configurable: true, get: () => (h ? 'hidden' : 'visible'),
+    });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+    document.dispatchEvent(new Event('visibilitychange'));
+  })()`);
+}
+
+if (!existsSync(join(REPO, 'apps/web/dist/index.html'))) {
+  process.stderr.write('bench:ui: building the dashboard first\n');
+  await buildDashboard();
+}
+
+const server = await startServer(TICK_MS);
+const browser = await launchBrowser();
+let counter: MessageCounter | null = null;
+try {
+  const created = await fetch(`${server.url}/api/clusters`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: CLUSTER,
+      size: NODES,
+      tickMs: TICK_MS,
+      core: { heartbeatTick: HEARTBEAT, electionTick: Math.max(10, HEARTBEAT * 10) },
+    }),
+  });
+  if (created.status !== 201) throw new Error(`creating the cluster: ${await created.text()}`);
+  counter = new MessageCounter(server.url);
+  await counter.ready();
+
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.url}/?cluster=${CLUSTER}`);
+  await waitForLeader(page);
+  const cdp = await browser.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const chromiumVersion = (await cdp.send('Browser.getVersion')).product;
+
+  const writers = startWriters(server, WRITERS);
+  await sleep(2000); // warm up: the leader settles, the ring fills
+  const m0 = await metrics(cdp);
+  const sends0 = counter.sends;
+  const written0 = writers.written();
+  const t0 = Date.now();
+  const dts = (await page.evaluate(FRAMES(SECONDS * 1000))) as number[];
+  const elapsed = (Date.now() - t0) / 1000;
+  const m1 = await metrics(cdp);
+  const elements = Number(await page.evaluate(`document.querySelectorAll('*').length`));
+  const measuredMsgs = (counter.sends - sends0) / elapsed;
+  const writesPerS = (writers.written() - written0) / elapsed;
+
+  // Hidden tab: nothing should be drawn, the stream keeps its place.
+  const hiddenMs = 5000;
+  await setHidden(page, true);
+  const h0 = await metrics(cdp);
+  await sleep(hiddenMs);
+  const h1 = await metrics(cdp);
+  const target = await serverCommit(server);
+  const shownBefore = await shownCommit(page);
+  const shownAt = Date.now();
+  await setHidden(page, false);
+  let caughtUpMs = -1;
+  while (Date.now() - shownAt < 10_000) {
+    if ((await shownCommit(page)) >= target) {
+      caughtUpMs = Date.now() - shownAt;
+      break;
+    }
+    await sleep(20);
+  }
+  const after = frameStats((await page.evaluate(FRAMES(2000))) as number[], 2000);
+  await writers.stop();
+  const visibleScript = (m1.ScriptDuration ?? 0) - (m0.ScriptDuration ?? 0);
+  const hiddenScript = (h1.ScriptDuration ?? 0) - (h0.ScriptDuration ?? 0);
+
+  const report = {
+    bench: 'ui',
+    workload: {
+      nodes: NODES,
+      tickMs: TICK_MS,
+      heartbeatTick: HEARTBEAT,
+      writers: WRITERS,
+      targetMsgsPerS: TARGET,
+      measuredMsgsPerS: Math.round(measuredMsgs),
+      writesPerS: Math.round(writesPerS),
+      seconds: round1(elapsed),
+    },
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      node: process.version,
+      chromium: chromiumVersion,
+    },
+    fps: frameStats(dts, elapsed * 1000),
+    mainThread: {
+      scriptSharePct: Math.round((visibleScript / elapsed) * 100),
+      layoutsPerS: Math.round(((m1.LayoutCount ?? 0) - (m0.LayoutCount ?? 0)) / elapsed),
+      styleRecalcsPerS: Math.round(
+        ((m1.RecalcStyleCount ?? 0) - (m0.RecalcStyleCount ?? 0)) / elapsed,
+      ),
+    },
+    heapUsedMB: { start: mb(m0.JSHeapUsedSize ?? 0), end: mb(m1.JSHeapUsedSize ?? 0) },
+    // CDP's count includes text nodes and nodes not yet collected; elements are the live tree.
+    domNodes: { start: m0.Nodes ?? 0, end: m1.Nodes ?? 0, elementsAtEnd: elements },
+    hidden: {
+      seconds: hiddenMs / 1000,
+      scriptSharePct: Math.round((hiddenScript / (hiddenMs / 1000)) * 100),
+      layouts: (h1.LayoutCount ?? 0) - (h0.LayoutCount ?? 0),
+      commitShownWhenHidden: shownBefore,
+      commitOnServer: target,
+      caughtUpMs,
+      fpsAfterShown: after.mean,
+    },
+    pageErrors: errors.length,
+    passed: {
+      rateWithin10Pct: Math.abs(measuredMsgs - TARGET) <= TARGET * 0.1,
+      noLongFreeze: (frameStats(dts, elapsed * 1000).longestFrameMs ?? 0) < 500,
+      catchesUp: caughtUpMs >= 0,
+    },
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+} finally {
+  counter?.close();
+  await browser.close();
+  await server.stop();
+}

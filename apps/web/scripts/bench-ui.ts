@@ -64,7 +64,7 @@ class MessageCounter {
   lastSeq = 0;
   private ws: WsClient;
   constructor(url: string) {
-    this.ws = new WebSocketImpl(url.replace(/^http/, 'ws') + `/api/clusters/${CLUSTER}/stream`);
+    this.ws = new WebSocketImpl(`${url.replace(/^http/, 'ws')}/api/clusters/${CLUSTER}/stream`);
     this.ws.on('message', (data) => {
       const m = JSON.parse(String(data)) as StreamMessage;
       if (m.type === 'events') {

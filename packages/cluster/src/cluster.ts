@@ -268,6 +268,16 @@ export class RaftCluster implements Cluster {
   }
 
   /**
+   * A simulated cluster on a manual clock: from now on its virtual time follows the wall clock
+   * times the speed, as a paced cluster's does (a fork, once it has replayed its past).
+   */
+  pace(): void {
+    this.checkOpen();
+    if (!(this.scheduler instanceof VirtualScheduler) || this.pacer !== null) return;
+    this.pacer = startPacer(this.scheduler, (err) => this.internalError(err));
+  }
+
+  /**
    * Simulated clusters only: runs virtual time forward by `ms` model milliseconds, with
    * everything that happens in it. With a manual clock this is the only way time moves.
    */

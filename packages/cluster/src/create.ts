@@ -2,6 +2,7 @@
  * `createCluster`: options in, a started cluster out.
  */
 
+import { ActionLog } from './action-log.ts';
 import type { ClusterOptions } from './api.ts';
 import { RaftCluster } from './cluster.ts';
 import {
@@ -53,12 +54,21 @@ export async function createCluster(input: CreateClusterInput): Promise<RaftClus
   const deps: ClusterDeps = {};
   if (logger !== undefined) deps.logger = logger;
   const cluster = new RaftCluster(options, extras, deps, factory);
+  // A simulated run keeps the inputs it receives, so that it can be forked (fork.ts).
+  const actions =
+    options.mode === 'simulated'
+      ? ActionLog.attach(cluster, {
+          extras: { ...extras },
+          ...(storageFactory !== undefined ? { storageFactory } : {}),
+        })
+      : null;
   try {
     await cluster.start();
   } catch (err) {
     await cluster.close();
     throw err;
   }
+  actions?.arm();
   return cluster;
 }
 

@@ -5,6 +5,13 @@
  * `mode: 'simulated'` for virtual time and an in-process network that replays from its seed.
  */
 
+export {
+  type ActionLog,
+  type ActionLogEntry,
+  actionLogOf,
+  REPLAYED_METHODS,
+  type RunPoint,
+} from './action-log.ts';
 export * from './api.ts';
 export { RaftCluster } from './cluster.ts';
 export {
@@ -13,6 +20,14 @@ export {
   type StartNodeInput,
   startNode,
 } from './create.ts';
+export {
+  CANNOT_FORK_LIVE_MESSAGE,
+  type Fork,
+  ForkError,
+  type ForkErrorCode,
+  type ForkInput,
+  forkCluster,
+} from './fork.ts';
 export { decodeCommand, encodeCommand, type KvCommand } from './kv/command.ts';
 export { type RuntimeLogger, silentLogger } from './node/logger.ts';
 export {

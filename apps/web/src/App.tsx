@@ -9,6 +9,10 @@ import { Announcer } from './components/feed/Announcer.tsx';
 import { Caption } from './components/feed/Caption.tsx';
 import { Inspector } from './components/inspector/Inspector.tsx';
 import { LogView } from './components/log/LogView.tsx';
+import { DropZone } from './components/replay/DropZone.tsx';
+import { ReplayBar } from './components/replay/ReplayBar.tsx';
+import { openFromAddress } from './components/replay/replay.ts';
+import { useReplayBoot, useReplayShortcuts } from './components/replay/useReplayShortcuts.ts';
 import { SidePanel } from './components/side/SidePanel.tsx';
 import { SpaceTime } from './components/spacetime/SpaceTime.tsx';
 import { useShortcuts } from './hooks/useShortcuts.ts';
@@ -19,6 +23,8 @@ export function App() {
   const largeType = useStore((s) => s.largeType);
   useEffect(() => connectStream(useStore), []);
   useShortcuts();
+  useReplayShortcuts();
+  useReplayBoot(openFromAddress);
   useEffect(() => {
     document.documentElement.classList.toggle('large', largeType);
   }, [largeType]);
@@ -26,6 +32,7 @@ export function App() {
   return (
     <div className="app">
       <Header />
+      <ReplayBar />
       <Notices />
       <Announcer />
       <main className="layout">
@@ -52,6 +59,7 @@ export function App() {
         </section>
       </main>
       <HelpOverlay />
+      <DropZone />
       <SvgDefs />
     </div>
   );

@@ -29,6 +29,10 @@ export const paths = {
   campaign: (c: string, id: number) => `/api/clusters/${enc(c)}/nodes/${id}/campaign`,
   membership: (c: string) => `/api/clusters/${enc(c)}/membership`,
   leaveJoint: (c: string) => `/api/clusters/${enc(c)}/membership/leave-joint`,
+  clusters: () => '/api/clusters',
+  trace: (c: string) => `/api/clusters/${enc(c)}/trace`,
+  fork: (c: string) => `/api/clusters/${enc(c)}/fork`,
+  simulateFrom: (c: string) => `/api/clusters/${enc(c)}/simulate-from`,
 };
 
 /** The viewer stream's WebSocket URL, on the page's own host. */

@@ -29,6 +29,8 @@ export function useShortcuts(): void {
       if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
       const s = useStore.getState();
       const paused = s.snapshot?.paused ?? false;
+      // A replay shows the past: keys that act on the cluster now would act out of sight.
+      if (s.replay && [' ', 's', 't', 'h'].includes(e.key)) return;
       switch (e.key) {
         case ' ':
           if (activatable(e.target)) return;

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { createClusterSlice } from './clusterSlice.ts';
+import { createReplaySlice } from './replaySlice.ts';
 import { createTimelineSlice } from './timelineSlice.ts';
 import { createTraceSlice } from './traceSlice.ts';
 import type { AppState } from './types.ts';
@@ -14,6 +15,7 @@ export function createAppStore(clusterName: string) {
     ...createTraceSlice(...a),
     ...createTimelineSlice(...a),
     ...createUiSlice(...a),
+    ...createReplaySlice(...a),
   }));
 }
 

@@ -107,7 +107,7 @@ function nextOffset(previous: number, sample: number): number {
   return previous + (sample - previous) * 0.02;
 }
 
-function markOf(e: TraceEvent): TimelineMark | null {
+export function markOf(e: TraceEvent): TimelineMark | null {
   if (e.kind === 'state' && e.name === 'BecomeLeader') {
     return {
       wallMs: e.wallMs,

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useStore } from '../../store/appStore.ts';
+import { REPLAY_SHORTCUTS } from '../replay/useReplayShortcuts.ts';
 
 export const SHORTCUTS: Array<[key: string, what: string]> = [
   ['Space', 'pause or resume the cluster'],
@@ -11,6 +12,7 @@ export const SHORTCUTS: Array<[key: string, what: string]> = [
   ['f', 'follow the newest messages in the space-time diagram'],
   ['Escape', 'close what is open'],
   ['?', 'this help'],
+  ...REPLAY_SHORTCUTS,
 ];
 
 /** The keyboard shortcuts and a short reading guide, as a modal dialog. */

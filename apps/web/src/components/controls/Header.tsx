@@ -1,4 +1,5 @@
 import { useStore } from '../../store/appStore.ts';
+import { ReplayBadge, ReplayMenu } from '../replay/ReplayMenu.tsx';
 import { PlaybackControls } from './PlaybackControls.tsx';
 
 const STATUS_WORDS = { connecting: 'connecting…', open: 'live', reconnecting: 'reconnecting…' };
@@ -12,6 +13,7 @@ export function Header() {
   const largeType = useStore((s) => s.largeType);
   const setLargeType = useStore((s) => s.setLargeType);
   const setHelpOpen = useStore((s) => s.setHelpOpen);
+  const replaying = useStore((s) => s.replay !== null);
   const status = connection === 'open' && paused ? 'paused' : STATUS_WORDS[connection];
   return (
     <header className="app-header">
@@ -21,11 +23,15 @@ export function Header() {
           {cluster}
           {mode === 'simulated' ? ' · simulated' : ''}
         </span>
-        <span className={`status status-${connection}${paused ? ' paused' : ''}`} role="status">
-          {status}
-        </span>
+        <ReplayBadge />
+        {!replaying && (
+          <span className={`status status-${connection}${paused ? ' paused' : ''}`} role="status">
+            {status}
+          </span>
+        )}
       </div>
-      <PlaybackControls />
+      {!replaying && <PlaybackControls />}
+      <ReplayMenu />
       <div className="toggles">
         <button
           type="button"

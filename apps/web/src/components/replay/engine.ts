@@ -1,0 +1,141 @@
+/**
+ * The replay engine: a parsed trace held as a `TraceReplay`, and the frames the dashboard draws
+ * from it. Pure (no DOM, no worker API), so the same code runs inside the parsing worker, in a
+ * page without workers, and in unit tests.
+ *
+ * A frame is everything the views need at one moment: the `ClusterSnapshot` view of the state,
+ * the findings active then, and a bounded window of the events up to the moment (the space-time
+ * diagram, the feed and the diagnostics read those). The window is bounded so that a frame costs
+ * the same at event ten and at event ten million.
+ */
+
+import {
+  type ActiveFinding,
+  type MomentKind,
+  parseTrace,
+  type ReplaySnapshot,
+  type TraceError,
+  type TraceEvent,
+  type TraceHeader,
+  TraceReplay,
+} from '@raftlens/trace';
+
+/** Events before the cursor sent with each frame: the views' history at that moment. */
+export const FRAME_WINDOW_EVENTS = 3000;
+
+/** Moments one can jump between; `fault` is the trace's word for control actions. */
+export const JUMP_KINDS = ['election', 'commit', 'finding', 'fault'] as const;
+export type JumpKind = (typeof JUMP_KINDS)[number];
+
+export interface ReplayInfo {
+  header: TraceHeader;
+  /** What the source never records, in plain words (imported traces; empty otherwise). */
+  unknowns: string[];
+  firstSeq: number;
+  lastSeq: number;
+  length: number;
+  /** How many moments of each kind the trace holds. */
+  counts: Record<JumpKind, number>;
+  /** Nodes at the end of the trace (the size a simulated re-run needs). */
+  size: number;
+}
+
+export interface ReplayFrame {
+  seq: number;
+  /** 0-based position of the event at `seq` (-1 before the first event). */
+  position: number;
+  wallMs: number;
+  snapshot: ReplaySnapshot;
+  findings: ActiveFinding[];
+  /** The last events up to and including `seq`, oldest first, at most FRAME_WINDOW_EVENTS. */
+  events: TraceEvent[];
+}
+
+export type OpenPhase = 'reading' | 'parsing' | 'indexing';
+export type ProgressFn = (phase: OpenPhase, fraction: number) => void;
+
+export type BuildResult = { ok: true; replay: TraceReplay } | { ok: false; error: TraceError };
+
+/** Events appended between two progress reports while indexing. */
+const INDEX_CHUNK = 20_000;
+
+/**
+ * Parses a trace (native, or etcd raft's, which the trace package imports) and indexes it for
+ * replay, reporting progress. Never throws on bad input: the error names the line.
+ */
+export function buildReplay(text: string, progress: ProgressFn = () => {}): BuildResult {
+  progress('parsing', 0);
+  const parsed = parseTrace(text);
+  if (!parsed.ok) return parsed;
+  const { header, events, unknowns } = parsed.trace;
+  if (events.length === 0) {
+    return {
+      ok: false,
+      error: { code: 'EmptyTrace', line: 0, message: 'The trace has a header but no events.' },
+    };
+  }
+  const replay = new TraceReplay(header, [], { unknowns, adoptEvents: true });
+  for (let i = 0; i < events.length; i++) {
+    if (i % INDEX_CHUNK === 0) progress('indexing', i / events.length);
+    replay.append(events[i] as TraceEvent);
+  }
+  progress('indexing', 1);
+  return { ok: true, replay };
+}
+
+export function infoOf(replay: TraceReplay): ReplayInfo {
+  const counts = Object.fromEntries(JUMP_KINDS.map((k) => [k, replay.count(k)])) as Record<
+    JumpKind,
+    number
+  >;
+  return {
+    header: replay.header,
+    unknowns: [...replay.unknowns],
+    firstSeq: replay.firstSeq,
+    lastSeq: replay.lastSeq,
+    length: replay.length,
+    counts,
+    size: replay.stateAt(replay.lastSeq).nodes.length,
+  };
+}
+
+/** The sequence number of the event at a position, clamped to the trace. */
+export function seqAtPosition(replay: TraceReplay, position: number): number {
+  const p = Math.max(0, Math.min(replay.length - 1, Math.round(position)));
+  return replay.eventAt(p)?.seq ?? replay.firstSeq;
+}
+
+/** The frame at `seq` (clamped to the trace). */
+export function frameAt(
+  replay: TraceReplay,
+  seq: number,
+  window = FRAME_WINDOW_EVENTS,
+): ReplayFrame {
+  const at = Math.max(replay.firstSeq, Math.min(replay.lastSeq, seq));
+  const state = replay.stateAt(at);
+  const snapshot = replay.toSnapshot(state);
+  const position = state.position - 1;
+  const fromPos = Math.max(0, position - window + 1);
+  const fromSeq = replay.eventAt(fromPos)?.seq ?? at;
+  return {
+    seq: state.seq,
+    position,
+    wallMs: state.wallMs,
+    snapshot,
+    findings: [...state.findings],
+    events: replay.events(fromSeq, state.seq, window),
+  };
+}
+
+/**
+ * The next (dir 1) or previous (dir -1) moment of a kind from `seq`; `any` is one event.
+ * Null when there is none that way.
+ */
+export function jumpFrom(
+  replay: TraceReplay,
+  seq: number,
+  kind: JumpKind | 'any',
+  dir: 1 | -1,
+): number | null {
+  return dir > 0 ? replay.next(seq, kind as MomentKind) : replay.prev(seq, kind as MomentKind);
+}

@@ -1,0 +1,21 @@
+/**
+ * The messages between the page and the replay worker. Every request carries an id and gets
+ * exactly one answer with the same id; progress reports for an `open` come before its answer.
+ */
+
+import type { TraceError } from '@raftlens/trace';
+import type { JumpKind, OpenPhase, ReplayFrame, ReplayInfo } from './engine.ts';
+
+export type WorkerRequest =
+  | { id: number; type: 'open'; text?: string; blob?: Blob; url?: string }
+  | { id: number; type: 'frame'; seq?: number; position?: number }
+  | { id: number; type: 'jump'; seq: number; kind: JumpKind | 'any'; dir: 1 | -1 };
+
+export type OpenOutcome = { ok: true; info: ReplayInfo } | { ok: false; error: TraceError };
+
+export type WorkerResponse =
+  | { id: number; type: 'progress'; phase: OpenPhase; fraction: number }
+  | { id: number; type: 'opened'; outcome: OpenOutcome }
+  | { id: number; type: 'frame'; frame: ReplayFrame | null }
+  | { id: number; type: 'jump'; seq: number | null }
+  | { id: number; type: 'failed'; message: string };

@@ -1,0 +1,214 @@
+import { newTraceHeader, serializeTrace, type TraceEvent } from '@raftlens/trace';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { localBackend, type ReplayBackend } from '../src/components/replay/backend.ts';
+import { ReplayController } from '../src/components/replay/controller.ts';
+import { linkParams } from '../src/components/replay/links.ts';
+import { createAppStore } from '../src/store/index.ts';
+import { msg, net, resetSeq, state } from './fixtures.ts';
+
+/**
+ * A three-node run: n1 wins term 2, commits an entry, then n2 wins term 3 after a partition.
+ * Returns the NDJSON text and the events, so tests can check the views against the trace.
+ */
+function run(): { text: string; events: TraceEvent[] } {
+  resetSeq(0);
+  const conf: [number[], number[]] = [[1, 2, 3], []];
+  const s = (name: Parameters<typeof state>[0], node: number, f: Parameters<typeof state>[2]) =>
+    state(name, node, { conf, wallMs: 1000 + 10 * (events.length + 1), ...f });
+  const events: TraceEvent[] = [];
+  const push = (e: TraceEvent) => events.push(e);
+  for (const id of [1, 2, 3]) push(s('InitState', id, { term: 1 }));
+  push(s('BecomeCandidate', 1, { term: 2, vote: 1, role: 'StateCandidate' }));
+  push(net('Send', 'v1', msg('MsgVote', 1, 2, { term: 2 }), 1100));
+  push(net('Deliver', 'v1', msg('MsgVote', 1, 2, { term: 2 }), 1110, { node: 2 }));
+  push(s('BecomeFollower', 2, { term: 2, vote: 1 }));
+  push(s('BecomeLeader', 1, { term: 2, vote: 1, role: 'StateLeader', lastIndex: 1 }));
+  push(s('Commit', 1, { term: 2, vote: 1, role: 'StateLeader', lastIndex: 1, commit: 1 }));
+  push({
+    kind: 'control',
+    name: 'PartitionSet',
+    seq: 0,
+    wallMs: 1300,
+    node: 0,
+    group: 1,
+    tick: 0,
+    detail: { groups: [[1], [2, 3]] },
+  });
+  push(s('BecomeCandidate', 2, { term: 3, vote: 2, role: 'StateCandidate' }));
+  push(s('BecomeLeader', 2, { term: 3, vote: 2, role: 'StateLeader', lastIndex: 2 }));
+  // The fixtures number their own events; one sequence for all, in order.
+  events.forEach((e, i) => {
+    e.seq = i + 1;
+  });
+  const header = newTraceHeader({
+    cluster: 'unit',
+    mode: 'simulated',
+    seed: 7,
+    createdAtMs: 1000,
+  });
+  return { text: serializeTrace(header, events), events };
+}
+
+/** The leader of the highest term, as the summary names it (a cut-off old leader may linger). */
+function leaderOf(store: ReturnType<typeof createAppStore>) {
+  const snap = store.getState().snapshot;
+  const leads = (snap?.nodes ?? []).filter((n) => n.groups[0]?.role === 'StateLeader');
+  const lead = leads.sort((a, b) => (b.groups[0]?.term ?? 0) - (a.groups[0]?.term ?? 0))[0];
+  return lead ? { id: lead.id, term: lead.groups[0]?.term } : null;
+}
+
+function setup(backend: ReplayBackend = localBackend()) {
+  const store = createAppStore('default');
+  const calls = { suspend: 0, resume: 0 };
+  const c = new ReplayController({
+    store,
+    backend,
+    suspendLive: () => calls.suspend++,
+    resumeLive: () => calls.resume++,
+    schedule: (fn) => setTimeout(fn, 0),
+  });
+  return { store, c, calls };
+}
+
+describe('the replay controller', () => {
+  let trace: ReturnType<typeof run>;
+  beforeEach(() => {
+    trace = run();
+  });
+
+  it('opens a trace at its last event, suspending the live stream, and every view reads it', async () => {
+    const { store, c, calls } = setup();
+
+    expect(await c.open(trace.text, { kind: 'file', label: 'unit.ndjson' })).toBe(true);
+
+    const s = store.getState();
+    expect(calls.suspend).toBe(1);
+    expect(s.replay?.info.length).toBe(trace.events.length);
+    expect(s.replay?.seq).toBe(trace.events.at(-1)?.seq);
+    expect(leaderOf(store)).toEqual({ id: 2, term: 3 });
+    // The ring (space-time, diagnostics) and the feed hold the events up to the cursor.
+    expect(s.ring.size).toBe(trace.events.length);
+    expect(s.feed.at(-1)?.text).toMatch(/n2 became leader for term 3/);
+    expect(s.marks.filter((m) => m.kind === 'leader')).toHaveLength(2);
+    expect(s.follow).toBe(false);
+  });
+
+  it('scrubs: the state at a position is what the trace says up to that event', async () => {
+    const { store, c } = setup();
+    await c.open(trace.text, { kind: 'file', label: 'unit.ndjson' });
+    const firstLeader = trace.events.findIndex((e) => e.name === 'BecomeLeader');
+
+    c.seek({ position: firstLeader });
+    await c.settled();
+
+    expect(store.getState().replay?.seq).toBe(trace.events[firstLeader]?.seq);
+    expect(leaderOf(store)).toEqual({ id: 1, term: 2 });
+    expect(store.getState().ring.last?.seq).toBe(trace.events[firstLeader]?.seq);
+
+    c.step(-1);
+    await c.settled();
+    expect(leaderOf(store)).toBeNull();
+    expect(store.getState().replay?.position).toBe(firstLeader - 1);
+  });
+
+  it('jumps to the next and previous moment of a kind, and says when there is none', async () => {
+    const { store, c } = setup();
+    await c.open(trace.text, { kind: 'file', label: 'unit.ndjson' }, 1);
+    const elections = trace.events.filter((e) => e.name === 'BecomeLeader').map((e) => e.seq);
+
+    expect(await c.jump('election', 1)).toBe(true);
+    expect(store.getState().replay?.seq).toBe(elections[0]);
+    expect(await c.jump('election', 1)).toBe(true);
+    expect(store.getState().replay?.seq).toBe(elections[1]);
+    expect(await c.jump('election', 1)).toBe(false);
+    expect(store.getState().notices.at(-1)?.text).toMatch(/No election after event/);
+
+    expect(await c.jump('fault', -1)).toBe(true);
+    expect(store.getState().replay?.seq).toBe(
+      trace.events.find((e) => e.name === 'PartitionSet')?.seq,
+    );
+    expect(store.getState().replay?.info.counts).toMatchObject({ election: 2, fault: 1 });
+  });
+
+  it('refuses a malformed file with its line and keeps the open trace as it was', async () => {
+    const { store, c } = setup();
+    await c.open(trace.text, { kind: 'file', label: 'good.ndjson' }, 5);
+    const before = store.getState().replay;
+    const lines = trace.text.split('\n');
+    lines[3] = '{"kind":"state", this is not json';
+    lines.splice(5, 0, 'garbage');
+
+    expect(await c.open(lines.join('\n'), { kind: 'file', label: 'bad.ndjson' })).toBe(false);
+
+    const s = store.getState();
+    expect(s.replayError).toMatchObject({ code: 'NotJson', line: 4, label: 'bad.ndjson' });
+    expect(s.replayError?.message).toMatch(/Line 4/);
+    expect(s.notices.at(-1)?.text).toMatch(/bad.ndjson was not opened: Line 4/);
+    expect(s.replay).toBe(before);
+    expect(s.replay?.source.label).toBe('good.ndjson');
+    expect(s.replay?.seq).toBe(5);
+    expect(s.replayLoading).toBeNull();
+  });
+
+  it('refuses a truncated file as truncated', async () => {
+    const { store, c, calls } = setup();
+    const cut = trace.text.slice(0, trace.text.length - 20);
+
+    expect(await c.open(cut, { kind: 'file', label: 'cut.ndjson' })).toBe(false);
+
+    expect(store.getState().replayError?.code).toBe('Truncated');
+    expect(store.getState().replay).toBeNull();
+    // Nothing was open, so the live stream was never suspended.
+    expect(calls.suspend).toBe(0);
+  });
+
+  it('collapses a burst of moves into the latest, one frame at a time', async () => {
+    const inner = localBackend();
+    let frames = 0;
+    const counting: ReplayBackend = {
+      open: (s, p) => inner.open(s, p),
+      jump: (s, k, d) => inner.jump(s, k, d),
+      frame: (at) => {
+        frames++;
+        return inner.frame(at);
+      },
+    };
+    const { store, c } = setup(counting);
+    await c.open(trace.text, { kind: 'file', label: 'unit.ndjson' });
+    frames = 0;
+
+    for (let p = 0; p < trace.events.length; p++) c.seek({ position: p });
+    await c.settled();
+
+    expect(frames).toBe(1);
+    expect(store.getState().replay?.position).toBe(trace.events.length - 1);
+  });
+
+  it('goes back to live on exit', async () => {
+    const { store, c, calls } = setup();
+    await c.open(trace.text, { kind: 'file', label: 'unit.ndjson' });
+
+    c.exit();
+
+    expect(store.getState().replay).toBeNull();
+    expect(calls.resume).toBe(1);
+  });
+
+  it("names the moment in a link: by URL, by cluster, or by a simulated run's seed", async () => {
+    const { store, c } = setup();
+    await c.open(trace.text, { kind: 'file', label: 'unit.ndjson' }, 4);
+    const r = store.getState().replay;
+    if (!r) throw new Error('no replay');
+
+    expect(String(linkParams(r, 'default'))).toBe('seed=7&size=3&at=4');
+    expect(
+      String(linkParams({ ...r, source: { kind: 'url', label: 'x', url: '/t.ndjson' } }, 'd')),
+    ).toBe('trace=%2Ft.ndjson&at=4');
+    expect(
+      String(linkParams({ ...r, source: { kind: 'cluster', label: 'x', cluster: 'c1' } }, 'd')),
+    ).toBe('cluster=c1&at=4');
+    const live = { ...r, info: { ...r.info, header: { ...r.info.header, mode: 'live' as const } } };
+    expect(linkParams(live, 'd')).toBeNull();
+    expect(String(linkParams(null, 'default', 812))).toBe('cluster=default&at=812');
+  });
+});

@@ -4,6 +4,7 @@
  */
 
 import { useEffect } from 'react';
+import { useUndo } from '../components/controls/useUndo.ts';
 import { useStore } from '../store/appStore.ts';
 import { useApiAction } from './useApiAction.ts';
 
@@ -24,8 +25,16 @@ function activatable(target: EventTarget | null): boolean {
 
 export function useShortcuts(): void {
   const { run } = useApiAction();
+  const undo = useUndo();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      // Ctrl+Z (Cmd+Z) undoes the newest action, except in a field, where it undoes typing.
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'z') {
+        if (typing(e.target)) return;
+        e.preventDefault();
+        void undo();
+        return;
+      }
       if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
       const s = useStore.getState();
       const paused = s.snapshot?.paused ?? false;
@@ -69,5 +78,5 @@ export function useShortcuts(): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [run]);
+  }, [run, undo]);
 }

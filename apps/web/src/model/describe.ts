@@ -27,6 +27,8 @@ export interface FeedItem {
   announce: boolean;
   /** How many times the same sentence happened in a row (absent: once). */
   count?: number;
+  /** The Raft group the event belongs to; the feed shows the chosen group's. */
+  group?: number;
 }
 
 const groupSuffix = (group: number) => (group > 1 ? ` (group ${group})` : '');
@@ -34,7 +36,7 @@ const groupSuffix = (group: number) => (group > 1 ? ` (group ${group})` : '');
 export function describeEvent(e: TraceEvent): FeedItem | null {
   const said = say(e);
   if (!said) return null;
-  return { seq: e.seq, wallMs: e.wallMs, ...said };
+  return { seq: e.seq, wallMs: e.wallMs, group: e.group, ...said };
 }
 
 type Said = Omit<FeedItem, 'seq' | 'wallMs'>;

@@ -1,4 +1,5 @@
 import type { SliceCreator } from './types.ts';
+import { createUndoSlice, type UndoSlice } from './undoSlice.ts';
 
 export interface Notice {
   id: number;
@@ -14,8 +15,11 @@ export interface LinkRef {
 export type PanelName = 'log' | 'progress' | 'spacetime' | 'feed';
 export type SideTab = 'controls' | 'progress' | 'why' | 'feed';
 
-/** What the person is looking at and has chosen: selection, filters, display modes. */
-export interface UiSlice {
+/**
+ * What the person is looking at and has chosen: selection, filters, display modes, and the
+ * stack of their own actions that can be undone.
+ */
+export interface UiSlice extends UndoSlice {
   /** The Raft group every view shows. */
   group: number;
   selectedNode: number | null;
@@ -81,7 +85,8 @@ function toggled<T>(list: readonly T[], item: T): T[] {
   return list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
 }
 
-export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
+export const createUiSlice: SliceCreator<UiSlice> = (set, get, store) => ({
+  ...createUndoSlice(set, get, store),
   group: 1,
   selectedNode: null,
   selectedLink: null,

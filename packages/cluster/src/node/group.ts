@@ -116,6 +116,8 @@ export class GroupRuntime {
   /** Set by the never-advance fault once a Ready has been taken and not given back. */
   private readyFrozen = false;
   private readyScheduled = false;
+  /** Writes waiting to be proposed together (see `submitWrite`). */
+  private queued: Array<{ id: string; data: Uint8Array }> = [];
   /** True while a Ready waits for its writes to reach the disk (see the top of the file). */
   private readyInFlight = false;
   private lastProgressJson = '';
@@ -264,10 +266,51 @@ export class GroupRuntime {
     return promise;
   }
 
+  /**
+   * Proposes write `id`. On a real clock the proposal waits, with the others of the same turn
+   * of the loop (or of the disk write in flight), to enter the core as one MsgProp when the
+   * next Ready is taken: one append and one MsgApp per follower for the batch, rather than one
+   * per write. A paused or simulated cluster proposes at once, so that a step is seen whole.
+   */
   submitWrite(id: string, key: string, value: string): void {
     if (this.stopped) return;
-    const err = this.rn.propose(encodeCommand({ id, op: 'put', key, value }));
-    this.afterPropose(id, err);
+    const data = encodeCommand({ id, op: 'put', key, value });
+    if (this.host.scheduler.kind !== 'real' || this.host.isPaused()) {
+      this.afterPropose(id, this.rn.propose(data));
+      return;
+    }
+    this.queued.push({ id, data });
+    this.scheduleReady();
+  }
+
+  /** Proposes the queued writes as one MsgProp. */
+  private proposeQueued(): void {
+    const batch = this.queued;
+    if (batch.length === 0) return;
+    this.queued = [];
+    const entries: Entry[] = batch.map((p) => ({
+      term: 0 as Entry['term'],
+      index: 0 as Entry['index'],
+      type: 'EntryNormal',
+      data: p.data,
+    }));
+    const err = this.rn.step({
+      type: 'MsgProp',
+      to: 0 as NodeId,
+      from: this.host.nodeId as NodeId,
+      term: 0 as Message['term'],
+      logTerm: 0 as Message['logTerm'],
+      index: 0 as Message['index'],
+      entries,
+      commit: 0 as Message['commit'],
+      vote: 0 as NodeId,
+      snapshot: null,
+      reject: false,
+      rejectHint: 0 as Message['rejectHint'],
+      context: new Uint8Array(0),
+      responses: [],
+    });
+    for (const p of batch) this.afterPropose(p.id, err);
   }
 
   beginRead(id: string, key: string, timeoutMs: number): Promise<ReadResult> {
@@ -372,7 +415,9 @@ export class GroupRuntime {
   /** Drains the Readys the core has, a bounded number at a time. */
   processReady(): void {
     for (let round = 0; round < READY_ROUNDS_MAX; round++) {
-      if (this.stopped || this.readyFrozen || this.readyInFlight || !this.rn.hasReady()) return;
+      if (this.stopped || this.readyInFlight) return;
+      this.proposeQueued();
+      if (this.readyFrozen || !this.rn.hasReady()) return;
       const rd = this.rn.ready();
       const durable = this.beginReady(rd);
       if (durable !== null) {

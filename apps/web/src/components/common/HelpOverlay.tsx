@@ -12,6 +12,7 @@ export const SHORTCUTS: Array<[key: string, what: string]> = [
   ['f', 'follow the newest messages in the space-time diagram'],
   ['Escape', 'close what is open'],
   ['?', 'this help'],
+  ['Ctrl+Z', 'undo your last action (partition, link rule, crash, pause, speed, added node)'],
   ...REPLAY_SHORTCUTS,
 ];
 

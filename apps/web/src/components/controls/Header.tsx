@@ -1,6 +1,8 @@
 import { useStore } from '../../store/appStore.ts';
 import { ReplayBadge, ReplayMenu } from '../replay/ReplayMenu.tsx';
+import { GroupSelect } from './GroupSelect.tsx';
 import { PlaybackControls } from './PlaybackControls.tsx';
+import { UndoControl } from './UndoControl.tsx';
 
 const STATUS_WORDS = { connecting: 'connecting…', open: 'live', reconnecting: 'reconnecting…' };
 
@@ -23,6 +25,7 @@ export function Header() {
           {cluster}
           {mode === 'simulated' ? ' · simulated' : ''}
         </span>
+        <GroupSelect />
         <ReplayBadge />
         {!replaying && (
           <span className={`status status-${connection}${paused ? ' paused' : ''}`} role="status">
@@ -32,6 +35,7 @@ export function Header() {
       </div>
       {!replaying && <PlaybackControls />}
       <ReplayMenu />
+      <UndoControl />
       <div className="toggles">
         <button
           type="button"

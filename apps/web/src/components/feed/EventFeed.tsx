@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef, useState } from 'react';
-import type { FeedTone } from '../../model/describe.ts';
+import type { FeedItem, FeedTone } from '../../model/describe.ts';
 import { useStore } from '../../store/appStore.ts';
 
 const TONES: Array<[FeedTone, string]> = [
@@ -17,9 +17,10 @@ const TONES: Array<[FeedTone, string]> = [
  */
 export function EventFeed() {
   const feed = useStore((s) => s.feed);
+  const group = useStore((s) => s.group);
   const [hidden, setHidden] = useState<FeedTone[]>([]);
   const list = useRef<HTMLOListElement>(null);
-  const shown = feed.filter((f) => !hidden.includes(f.tone));
+  const shown = feed.filter((f) => !hidden.includes(f.tone) && inGroup(f, group));
 
   useLayoutEffect(() => {
     const el = list.current;
@@ -56,6 +57,11 @@ export function EventFeed() {
       </ol>
     </section>
   );
+}
+
+/** Actions and findings concern the whole cluster; the rest, the group it happened in. */
+function inGroup(f: FeedItem, group: number): boolean {
+  return f.tone === 'control' || f.tone === 'finding' || f.group === undefined || f.group === group;
 }
 
 function clock(ms: number): string {

@@ -4,7 +4,9 @@ import { StageSummary } from './components/cluster/StageSummary.tsx';
 import { HelpOverlay } from './components/common/HelpOverlay.tsx';
 import { Legend } from './components/common/Legend.tsx';
 import { Notices } from './components/common/Notices.tsx';
+import { SafetyAlarm } from './components/common/SafetyAlarm.tsx';
 import { Header } from './components/controls/Header.tsx';
+import { HighlightBar } from './components/diagnosis/HighlightBar.tsx';
 import { Announcer } from './components/feed/Announcer.tsx';
 import { Caption } from './components/feed/Caption.tsx';
 import { Inspector } from './components/inspector/Inspector.tsx';
@@ -13,6 +15,10 @@ import { DropZone } from './components/replay/DropZone.tsx';
 import { ReplayBar } from './components/replay/ReplayBar.tsx';
 import { openFromAddress } from './components/replay/replay.ts';
 import { useReplayBoot, useReplayShortcuts } from './components/replay/useReplayShortcuts.ts';
+import { ScenarioPanel } from './components/scenario/ScenarioPanel.tsx';
+import { ScenarioPicker } from './components/scenario/ScenarioPicker.tsx';
+import { useScenarioShortcuts } from './components/scenario/useScenarioShortcuts.ts';
+import { useScenarioSync } from './components/scenario/useScenarioSync.ts';
 import { SidePanel } from './components/side/SidePanel.tsx';
 import { SpaceTime } from './components/spacetime/SpaceTime.tsx';
 import { useShortcuts } from './hooks/useShortcuts.ts';
@@ -25,6 +31,8 @@ export function App() {
   useShortcuts();
   useReplayShortcuts();
   useReplayBoot(openFromAddress);
+  useScenarioShortcuts();
+  useScenarioSync();
   useEffect(() => {
     document.documentElement.classList.toggle('large', largeType);
   }, [largeType]);
@@ -33,6 +41,9 @@ export function App() {
     <div className="app">
       <Header />
       <ReplayBar />
+      <SafetyAlarm />
+      <ScenarioPanel />
+      <HighlightBar />
       <Notices />
       <Announcer />
       <main className="layout">
@@ -60,6 +71,7 @@ export function App() {
       </main>
       <HelpOverlay />
       <DropZone />
+      <ScenarioPicker />
       <SvgDefs />
     </div>
   );

@@ -39,4 +39,10 @@ export {
   type SimulatedClock,
 } from './options.ts';
 export * from './recording/index.ts';
+export {
+  type DurableStorageSetup,
+  durableStorageFactory,
+  hasDurableStore,
+  type StorageFactory,
+} from './storage/open.ts';
 export { KEY_BYTES_MAX, VALUE_BYTES_MAX } from './requests.ts';

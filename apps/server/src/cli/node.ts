@@ -31,7 +31,8 @@ Options:
   --token TOKEN            bearer token of this node's own API (needed off loopback;
                            generated when not given)
   --storage memory|durable where the node keeps its log (default durable)
-  --data-dir DIR           folder for durable storage (default .raftlens/node-<id>)
+  --data-dir DIR           folder for durable storage (default .raftlens/node-<id>); a node
+                           restarted on the same folder resumes from what it holds
   --tick-ms N              milliseconds per Raft tick (default 100)
   --log-level LEVEL        trace, debug, info, warn, error or silent (default info; to stderr)
   -h, --help               show this help
@@ -146,12 +147,19 @@ const JOIN_RETRY_MS = 2_000;
 
 /** Starts the node and its HTTP API, then joins the dashboard in the background. */
 export async function runNode(args: NodeArgs, print: (line: string) => void): Promise<RunningNode> {
-  const { startNode } = await import('@raftlens/cluster');
+  const { durableStorageFactory, hasDurableStore, startNode } = await import('@raftlens/cluster');
   const peers: Record<number, string> = {};
   for (const [id, address] of args.peers) {
     if (id !== args.id) peers[id] = withRaftPath(address);
   }
   const secret = args.secret ?? `raftlens-${args.cluster}`;
+  // A node process restarted (after a crash, a kill or a stop) picks up where its disk left
+  // off: hard state, log, snapshot, and the state machine rebuilt from them.
+  const durable = args.storage === 'durable';
+  const restarting = durable && hasDurableStore(args.dataDir, args.cluster, args.id);
+  const storageFactory = durable
+    ? durableStorageFactory({ name: args.cluster, dataDir: args.dataDir, reuseExisting: true })
+    : undefined;
   const app = await buildServer({
     host: args.listen.host,
     token: args.token,
@@ -170,6 +178,7 @@ export async function runNode(args: NodeArgs, print: (line: string) => void): Pr
         dataDir: args.dataDir,
         tickMs: args.tickMs,
         logger: log,
+        ...(storageFactory === undefined ? {} : { storageFactory }),
       }),
   });
   await app.listen({ host: args.listen.host, port: args.httpPort });
@@ -179,6 +188,9 @@ export async function runNode(args: NodeArgs, print: (line: string) => void): Pr
   const url = (args.advertiseUrl?.href ?? `http://${hostPart}:${httpPort}`).replace(/\/+$/, '');
   print(`Raftlens node ${args.id} of '${args.cluster}' is running: ${url}`);
   print(`  Raft transport: ${withRaftPath(args.peers.get(args.id) as string)}`);
+  if (durable) {
+    print(`  ${restarting ? 'restarted from' : 'new'} durable storage in ${args.dataDir}`);
+  }
   if (args.secret === undefined) {
     print('  using the default peer secret; pass --secret on a network you do not trust');
   }

@@ -1,12 +1,15 @@
 /**
  * Runs the diagnostics in the browser over the present snapshot and the recent trace, once a
  * second while the page is visible. They are pure functions of that input, the same ones the
- * server runs, so the answer is the same here as there.
+ * server runs, so the answer is the same here as there. Findings the server raises in the trace
+ * rerun them at once, and the ones only the server can know (its safety monitor has watched the
+ * whole run, the browser only a window of it) are added to the list.
  */
 
 import { diagnose, type Finding } from '@raftlens/diagnose';
 import type { TraceEvent } from '@raftlens/trace';
 import { useEffect, useState } from 'react';
+import { withStreamFindings } from '../components/diagnosis/streamFindings.ts';
 import type { TraceRing } from '../model/ring.ts';
 import { useStore } from '../store/appStore.ts';
 
@@ -31,6 +34,8 @@ export interface Diagnosis {
 
 export function useDiagnosis(): Diagnosis {
   const [result, setResult] = useState<Diagnosis>({ findings: [], failure: null });
+  const findingsVersion = useStore((s) => s.findingsVersion);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a finding event reruns it at once
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const run = () => {
@@ -38,8 +43,8 @@ export function useDiagnosis(): Diagnosis {
       const started = performance.now();
       if (s.snapshot && !s.pageHidden) {
         try {
-          const findings = diagnose({ snapshot: s.snapshot, events: recentEvents(s.ring) });
-          setResult({ findings, failure: null });
+          const local = diagnose({ snapshot: s.snapshot, events: recentEvents(s.ring) });
+          setResult({ findings: withStreamFindings(local, s.streamFindings), failure: null });
         } catch (err) {
           setResult({ findings: [], failure: err instanceof Error ? err.message : String(err) });
         }
@@ -52,6 +57,6 @@ export function useDiagnosis(): Diagnosis {
     return () => {
       if (timer !== null) clearTimeout(timer);
     };
-  }, []);
+  }, [findingsVersion]);
   return result;
 }

@@ -9,7 +9,7 @@ import { useStore } from '../store/appStore.ts';
 import { useApiAction } from './useApiAction.ts';
 
 /** Inputs where keys are text (a slider is not one: shortcuts work while it has focus). */
-function typing(target: EventTarget | null): boolean {
+export function typing(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target instanceof HTMLInputElement)
     return !['range', 'checkbox', 'radio'].includes(target.type);

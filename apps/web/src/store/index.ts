@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { createClusterSlice } from './clusterSlice.ts';
 import { createReplaySlice } from './replaySlice.ts';
+import { createScenarioSlice } from './scenarioSlice.ts';
 import { createTimelineSlice } from './timelineSlice.ts';
 import { createTraceSlice } from './traceSlice.ts';
 import type { AppState } from './types.ts';
@@ -15,6 +16,7 @@ export function createAppStore(clusterName: string) {
     ...createTraceSlice(...a),
     ...createTimelineSlice(...a),
     ...createUiSlice(...a),
+    ...createScenarioSlice(...a),
     ...createReplaySlice(...a),
   }));
 }

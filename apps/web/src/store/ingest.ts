@@ -9,6 +9,7 @@ import { travelMsForSpeed } from '../model/flights.ts';
 import { applyEvents } from '../model/overlay.ts';
 import { nodeName } from '../model/palette.ts';
 import type { AppState, AppStore } from './index.ts';
+import { foldFindingEvents, resetScenarioPatch } from './scenarioSlice.ts';
 import { msPerTick } from './selectors.ts';
 import { MARKS_CAPACITY, type TimelineMark } from './timelineSlice.ts';
 import { FEED_CAPACITY } from './traceSlice.ts';
@@ -16,6 +17,8 @@ import { FEED_CAPACITY } from './traceSlice.ts';
 export interface StreamBatch {
   /** The newest `hello` in the batch, with whether it followed a lost connection. */
   hello?: { snapshot: ClusterSnapshot; reconnect: boolean };
+  /** The cluster was replaced (`reset`): forget its history and start again from this. */
+  reset?: { reason: string; snapshot: ClusterSnapshot };
   /** The newest `state` snapshot in the batch. */
   snapshot?: ClusterSnapshot;
   events: TraceEvent[];
@@ -34,6 +37,12 @@ export function ingestBatch(store: AppStore, batch: StreamBatch): void {
   const notices: Array<[tone: 'info', text: string]> = [];
   let missed = batch.missed;
 
+  if (batch.reset) {
+    s.ring.clear();
+    s.roleChanges.clear();
+    s.flights.clear();
+    Object.assign(patch, { feed: [], marks: [], selectedMsgId: null }, resetScenarioPatch(s));
+  }
   if (batch.hello) {
     const last = s.ring.last?.seq ?? s.snapshot?.seq;
     const helloSeq = batch.hello.snapshot.seq;
@@ -55,7 +64,7 @@ export function ingestBatch(store: AppStore, batch: StreamBatch): void {
     notices.push(['info', `fell behind; ${batch.missed.toLocaleString('en')} events missed`]);
   }
 
-  const base = batch.snapshot ?? batch.hello?.snapshot ?? s.snapshot;
+  const base = batch.snapshot ?? batch.reset?.snapshot ?? batch.hello?.snapshot ?? s.snapshot;
   const latestWall = Math.max(
     batch.snapshot?.wallMs ?? 0,
     batch.hello?.snapshot.wallMs ?? 0,
@@ -88,7 +97,8 @@ export function ingestBatch(store: AppStore, batch: StreamBatch): void {
   }
   s.flights.prune(displayNow);
 
-  if (batch.events.length > 0) patch.traceVersion = s.traceVersion + 1;
+  Object.assign(patch, foldFindingEvents({ ...s, ...patch }, batch.events));
+  if (batch.events.length > 0 || batch.reset) patch.traceVersion = s.traceVersion + 1;
   if (feed.length > 0) patch.feed = appendFeed(patch.feed ?? s.feed, feed, FEED_CAPACITY);
   if (marks.length > 0)
     patch.marks = [...(patch.marks ?? s.marks), ...marks].slice(-MARKS_CAPACITY);

@@ -41,7 +41,15 @@ export class FrameBatcher {
       case 'hello':
         b.hello = { snapshot: m.snapshot, reconnect: this.lostConnection };
         b.snapshot = undefined;
+        if (b.reset) b.reset.snapshot = m.snapshot;
         this.lostConnection = false;
+        break;
+      case 'reset':
+        // The cluster was replaced: what is pending belongs to the old one.
+        b.reset = { reason: m.reason, snapshot: m.snapshot };
+        b.snapshot = undefined;
+        b.events.length = 0;
+        b.missed = 0;
         break;
       case 'state':
         b.snapshot = m.snapshot;

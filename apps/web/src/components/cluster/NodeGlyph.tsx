@@ -48,6 +48,7 @@ export function captionOffset(r: number): number {
 /** One node: a disc in its role's colour and its id; its caption is `NodeCaption`. */
 export const NodeGlyph = memo(function NodeGlyph({ node, group: g, at, r }: Props) {
   const selected = useStore((s) => s.selectedNode === node.id);
+  const evidence = useStore((s) => s.highlight?.nodes.includes(node.id) ?? false);
   const selectNode = useStore((s) => s.selectNode);
   const down = node.status !== 'running';
   const style = down || !g ? CRASHED_STYLE : ROLE_STYLES[g.role];
@@ -58,7 +59,7 @@ export const NodeGlyph = memo(function NodeGlyph({ node, group: g, at, r }: Prop
   return (
     // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; the group takes its role
     <g
-      className={`node${down ? ' down' : ''}${selected ? ' selected' : ''}`}
+      className={`node${down ? ' down' : ''}${selected ? ' selected' : ''}${evidence ? ' evidence' : ''}`}
       transform={`translate(${at.x},${at.y})`}
       role="button"
       tabIndex={0}
@@ -81,6 +82,7 @@ export const NodeGlyph = memo(function NodeGlyph({ node, group: g, at, r }: Prop
     >
       <title>{nodeLabel(node, g)}</title>
       {selected && <circle r={r + 13} className="node-halo" />}
+      {evidence && <circle r={r + 8} className="node-evidence" />}
       <circle
         r={r}
         fill={style.fill}

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useStore } from '../../store/appStore.ts';
 import { REPLAY_SHORTCUTS } from '../replay/useReplayShortcuts.ts';
+import { SCENARIO_SHORTCUTS } from '../scenario/useScenarioShortcuts.ts';
 
 export const SHORTCUTS: Array<[key: string, what: string]> = [
   ['Space', 'pause or resume the cluster'],
@@ -14,6 +15,7 @@ export const SHORTCUTS: Array<[key: string, what: string]> = [
   ['?', 'this help'],
   ['Ctrl+Z', 'undo your last action (partition, link rule, crash, pause, speed, added node)'],
   ...REPLAY_SHORTCUTS,
+  ...SCENARIO_SHORTCUTS,
 ];
 
 /** The keyboard shortcuts and a short reading guide, as a modal dialog. */

@@ -1,5 +1,6 @@
 import { useStore } from '../../store/appStore.ts';
 import { ReplayBadge, ReplayMenu } from '../replay/ReplayMenu.tsx';
+import { ClusterSizeControl } from './ClusterSizeControl.tsx';
 import { GroupSelect } from './GroupSelect.tsx';
 import { PlaybackControls } from './PlaybackControls.tsx';
 import { UndoControl } from './UndoControl.tsx';
@@ -16,6 +17,7 @@ export function Header() {
   const setLargeType = useStore((s) => s.setLargeType);
   const setHelpOpen = useStore((s) => s.setHelpOpen);
   const replaying = useStore((s) => s.replay !== null);
+  const setPickerOpen = useStore((s) => s.setPickerOpen);
   const status = connection === 'open' && paused ? 'paused' : STATUS_WORDS[connection];
   return (
     <header className="app-header">
@@ -25,6 +27,7 @@ export function Header() {
           {cluster}
           {mode === 'simulated' ? ' · simulated' : ''}
         </span>
+        <ClusterSizeControl />
         <GroupSelect />
         <ReplayBadge />
         {!replaying && (
@@ -37,6 +40,9 @@ export function Header() {
       <ReplayMenu />
       <UndoControl />
       <div className="toggles">
+        <button type="button" aria-keyshortcuts="C" onClick={() => setPickerOpen(true)}>
+          Scenarios
+        </button>
         <button
           type="button"
           aria-pressed={largeType}

@@ -1,6 +1,8 @@
 import type { Evidence, Finding } from '@raftlens/diagnose';
 import { nodeName } from '../../model/palette.ts';
 import { useStore } from '../../store/appStore.ts';
+import { evidenceHighlight, evidenceKey } from './evidence.ts';
+import { uiNodeWords } from './nodeWords.ts';
 
 const SEVERITY_MARK: Record<Finding['severity'], string> = {
   critical: '⛔ critical',
@@ -12,13 +14,16 @@ const SEVERITY_MARK: Record<Finding['severity'], string> = {
 /** One finding: what is wrong in a sentence, then the nodes, entries and evidence behind it. */
 export function FindingCard({ f }: { f: Finding }) {
   const selectNode = useStore((s) => s.selectNode);
+  const ring = useStore((s) => s.ring);
+  const setHighlight = useStore((s) => s.setHighlight);
+  const showing = useStore((s) => s.highlight?.label === uiNodeWords(f.summary));
   return (
     <li className={`finding sev-${f.severity}`} data-code={f.code}>
       <p className="finding-head">
         <span className="sev">{SEVERITY_MARK[f.severity]}</span>
-        <strong>{f.summary}</strong>
+        <strong>{uiNodeWords(f.summary)}</strong>
       </p>
-      {f.detail && <p className="finding-detail">{f.detail}</p>}
+      {f.detail && <p className="finding-detail">{uiNodeWords(f.detail)}</p>}
       <div className="finding-refs">
         {f.nodes.map((id) => (
           <button key={id} type="button" className="chip" onClick={() => selectNode(id)}>
@@ -29,6 +34,16 @@ export function FindingCard({ f }: { f: Finding }) {
           <span className="muted">entries {entriesText(f.entries)}</span>
         )}
         <code className="muted">{f.code}</code>
+        {(f.evidence.length > 0 || f.nodes.length > 0) && (
+          <button
+            type="button"
+            className="hl-button"
+            aria-pressed={showing}
+            onClick={() => setHighlight(showing ? null : evidenceHighlight(f, ring))}
+          >
+            {showing ? 'Clear highlight' : 'Highlight evidence'}
+          </button>
+        )}
       </div>
       {f.evidence.length > 0 && (
         <details>
@@ -73,10 +88,6 @@ function EvidenceItem({ e }: { e: Evidence }) {
       {event ? `${event.kind} ${event.name} at ${nodeName(event.node)}` : '(no longer kept)'}
     </li>
   );
-}
-
-function evidenceKey(e: Evidence): string {
-  return e.kind === 'event' ? `e${e.seq}` : `f${e.node}:${e.path}`;
 }
 
 function entriesText(entries: readonly number[]): string {

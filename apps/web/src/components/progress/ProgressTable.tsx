@@ -1,6 +1,8 @@
 import type { ClusterSnapshot, GroupView, ProgressView } from '@raftlens/trace';
 import { partitioned, ruleOn, ruleSummary } from '../../model/linkRules.ts';
 import { nodeName } from '../../model/palette.ts';
+import { useStore } from '../../store/appStore.ts';
+import { progressMarks } from '../diagnosis/evidence.ts';
 
 const STATE_WORDS: Record<ProgressView['state'], string> = {
   StateProbe: 'probe',
@@ -15,6 +17,11 @@ export function ProgressTable(props: {
   snapshot: ClusterSnapshot;
 }) {
   const { leaderId, g, snapshot } = props;
+  const highlight = useStore((s) => s.highlight);
+  // Evidence a finding rests on: whole rows and single fields of the leader's tracker.
+  const lit = progressMarks(highlight, leaderId, g.group);
+  const cell = (id: number, field: string) =>
+    lit.cells.has(`${id}.${field}`) ? 'evidence' : undefined;
   const rows = Object.entries(g.progress ?? {})
     .map(([id, p]) => [Number(id), p] as const)
     .sort((a, b) => a[0] - b[0]);
@@ -36,19 +43,24 @@ export function ProgressTable(props: {
       </thead>
       <tbody>
         {rows.map(([id, p]) => (
-          <tr key={id} className={rowClass(id, leaderId, p, g)}>
+          <tr
+            key={id}
+            className={`${rowClass(id, leaderId, p, g)}${lit.rows.has(id) ? ' evidence-row' : ''}`}
+          >
             <th scope="row">
               {nodeName(id)}
               {id === leaderId ? ' (self)' : ''}
             </th>
-            <td>{p.match}</td>
-            <td>{p.next}</td>
-            <td className={`pstate ${p.state}`}>{STATE_WORDS[p.state]}</td>
-            <td>
+            <td className={cell(id, 'match')}>{p.match}</td>
+            <td className={cell(id, 'next')}>{p.next}</td>
+            <td className={`pstate ${p.state} ${cell(id, 'state') ?? ''}`}>
+              {STATE_WORDS[p.state]}
+            </td>
+            <td className={cell(id, 'inflights') ?? cell(id, 'inflightsFull')}>
               {p.inflights}
               {p.inflightsFull ? ' full' : ''}
             </td>
-            <td>{p.recentActive ? 'yes' : 'no'}</td>
+            <td className={cell(id, 'recentActive')}>{p.recentActive ? 'yes' : 'no'}</td>
             <td>{[...notes(p), ...why(snapshot, leaderId, id)].join(', ')}</td>
           </tr>
         ))}

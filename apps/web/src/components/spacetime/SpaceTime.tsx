@@ -60,6 +60,8 @@ export function SpaceTime() {
       s.windowSpanMs,
       s.hiddenTypes.join(),
       s.selectedMsgId,
+      s.highlight?.label,
+      s.highlight?.msgIds.join(),
       s.marks.length,
       s.group,
       spacing,
@@ -100,6 +102,9 @@ export function SpaceTime() {
       marks: s.marks,
       selected: s.selectedMsgId,
       fontPx: large ? 16 : 12,
+      highlight: s.highlight
+        ? { msgIds: new Set(s.highlight.msgIds), nodes: new Set(s.highlight.nodes) }
+        : null,
     });
     el.setAttribute('aria-label', `Space-time diagram, ${g.arrows.length} messages in view`);
   });

@@ -22,7 +22,12 @@ export interface PaintInput {
   marks: readonly TimelineMark[];
   selected: string | null;
   fontPx: number;
+  /** Evidence to point at: messages get a halo, nodes an amber lane. */
+  highlight?: { msgIds: ReadonlySet<string>; nodes: ReadonlySet<number> } | null;
 }
+
+/** Highlighter yellow: every view marks evidence with it (selection is amber). */
+export const HIGHLIGHT_COLOUR = '#facc15';
 
 const MARK_COLOURS = {
   leader: ROLE_STYLES.StateLeader.fill,
@@ -52,8 +57,9 @@ export function paintSpaceTime(p: PaintInput): void {
 
   for (const id of lanes.ids) {
     const x = lanes.x.get(id) ?? 0;
-    ctx.strokeStyle = lanes.down.has(id) ? '#d1d5db' : '#cbd5e1';
-    ctx.lineWidth = 2;
+    const lit = p.highlight?.nodes.has(id) ?? false;
+    ctx.strokeStyle = lit ? HIGHLIGHT_COLOUR : lanes.down.has(id) ? '#d1d5db' : '#cbd5e1';
+    ctx.lineWidth = lit ? 4 : 2;
     ctx.setLineDash(lanes.down.has(id) ? [6, 6] : []);
     ctx.beginPath();
     ctx.moveTo(x, 0);
@@ -62,6 +68,10 @@ export function paintSpaceTime(p: PaintInput): void {
   }
   ctx.setLineDash([]);
 
+  const lit = p.highlight?.msgIds;
+  if (lit && lit.size > 0) {
+    for (const a of geo.arrows) if (lit.has(a.msgId)) halo(ctx, lanes, a);
+  }
   let selectedArrow: StArrow | undefined;
   for (const a of geo.arrows) {
     if (a.msgId === p.selected) selectedArrow = a;
@@ -102,6 +112,22 @@ export function arrowEnd(lanes: Lanes, a: StArrow) {
   const dx = e.x2 - e.x1;
   const reach = Math.min(Math.abs(dx) * 0.4, 56) * Math.sign(dx);
   return { x1: e.x1, y1: a.y1, x2: e.x1 + reach, y2: a.y1 + (a.y2 - a.y1) * 0.3 + 3 };
+}
+
+/** A wide amber band under an arrow that is evidence, so it stands out among hundreds. */
+function halo(ctx: CanvasRenderingContext2D, lanes: Lanes, a: StArrow) {
+  const seg = arrowEnd(lanes, a);
+  if (!seg) return;
+  ctx.strokeStyle = HIGHLIGHT_COLOUR;
+  ctx.globalAlpha = 0.55;
+  ctx.lineWidth = 10;
+  ctx.lineCap = 'round';
+  ctx.beginPath();
+  ctx.moveTo(seg.x1, seg.y1);
+  ctx.lineTo(seg.x2, seg.y2);
+  ctx.stroke();
+  ctx.lineCap = 'butt';
+  ctx.globalAlpha = 1;
 }
 
 function paintArrow(ctx: CanvasRenderingContext2D, lanes: Lanes, a: StArrow, selected: boolean) {

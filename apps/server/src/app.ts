@@ -27,6 +27,7 @@ import { controlRoutes } from './plugins/control-routes.ts';
 import { diagnosisRoutes } from './plugins/diagnosis-routes.ts';
 import { errorsPlugin, sendApiError } from './plugins/errors.ts';
 import { federationRoutes } from './plugins/federation-routes.ts';
+import { forkRoutes } from './plugins/fork-routes.ts';
 import { healthRoutes } from './plugins/health.ts';
 import { kvRoutes } from './plugins/kv-routes.ts';
 import { nodeRoutes } from './plugins/node-routes.ts';
@@ -153,6 +154,7 @@ export async function buildServer(opts: Partial<ServerOptions> = {}): Promise<Fa
           maxBytes: options.traceMaxBytes,
         });
         await api.register(federationRoutes);
+        await api.register(forkRoutes);
       },
       { prefix: '/api' },
     );

@@ -45,6 +45,14 @@ const SERVER_ERROR_STATUS = {
   NotFederated: 409,
   ShuttingDown: 503,
   InternalError: 500,
+  /** A fork of a live cluster: only a simulated run replays exactly. */
+  CannotForkLive: 409,
+  /** A simulated cluster whose inputs were not all logged (not made by the runtime here). */
+  NotForkable: 409,
+  /** A fork at an event the run has not reached. */
+  SeqOutOfRange: 409,
+  /** A fork's replay did not follow the original run (a bug, or inputs the log missed). */
+  ForkDiverged: 500,
 } as const;
 
 export const ERROR_STATUS = { ...CLUSTER_ERROR_STATUS, ...SERVER_ERROR_STATUS };

@@ -9,6 +9,7 @@ const ROUTES = [
   ['post', '/api/clusters'],
   ['get', '/api/clusters/{cluster}'],
   ['delete', '/api/clusters/{cluster}'],
+  ['post', '/api/clusters/{cluster}/fork'],
   ['get', '/api/clusters/{cluster}/diagnosis'],
   ['get', '/api/clusters/{cluster}/trace'],
   ['get', '/api/clusters/{cluster}/stream'],

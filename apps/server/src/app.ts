@@ -29,9 +29,11 @@ import { errorsPlugin, sendApiError } from './plugins/errors.ts';
 import { federationRoutes } from './plugins/federation-routes.ts';
 import { forkRoutes } from './plugins/fork-routes.ts';
 import { healthRoutes } from './plugins/health.ts';
+import { jsonBodyPlugin } from './plugins/json-body.ts';
 import { kvRoutes } from './plugins/kv-routes.ts';
 import { nodeRoutes } from './plugins/node-routes.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
+import { scenarioRoutes } from './plugins/scenario-routes.ts';
 import { staticRoutes } from './plugins/static.ts';
 import { streamRoutes } from './plugins/stream.ts';
 import { traceRoutes } from './plugins/trace-routes.ts';
@@ -128,6 +130,7 @@ export async function buildServer(opts: Partial<ServerOptions> = {}): Promise<Fa
 
   try {
     await app.register(errorsPlugin);
+    await app.register(jsonBodyPlugin);
     // Before auth: its hooks must mark an upgrade request as such even when auth refuses it,
     // so that the refused socket is closed rather than left open.
     await app.register(websocket, { options: { maxPayload: 4096 } });
@@ -155,6 +158,7 @@ export async function buildServer(opts: Partial<ServerOptions> = {}): Promise<Fa
         });
         await api.register(federationRoutes);
         await api.register(forkRoutes);
+        await api.register(scenarioRoutes);
       },
       { prefix: '/api' },
     );

@@ -53,6 +53,20 @@ const SERVER_ERROR_STATUS = {
   SeqOutOfRange: 409,
   /** A fork's replay did not follow the original run (a bug, or inputs the log missed). */
   ForkDiverged: 500,
+  /** No guided scenario has this id. */
+  UnknownScenario: 404,
+  /** The cluster is hosted, but no guided scenario drives it. */
+  NotAScenario: 404,
+  /** A scenario's `forward` after its last step, or a `goto` past it. */
+  AtEnd: 409,
+  /** A scenario's `back` before its first step. */
+  AtStart: 409,
+  /** A scenario's `forward` in free play: go back or restart to return to the story. */
+  HandedOver: 409,
+  /** A scenario's `forward` while another call on it is being played or waits. */
+  ScenarioBusy: 409,
+  /** The scenario run was closed (its cluster deleted or started again) during the call. */
+  RunnerClosed: 409,
 } as const;
 
 export const ERROR_STATUS = { ...CLUSTER_ERROR_STATUS, ...SERVER_ERROR_STATUS };
@@ -102,6 +116,21 @@ export function isClusterError(err: unknown): err is Error & {
     err instanceof Error &&
     err.name === 'ClusterError' &&
     Object.hasOwn(CLUSTER_ERROR_STATUS, (err as { code?: unknown }).code as string)
+  );
+}
+
+/**
+ * Recognises a `ScenarioError` of @raftlens/scenarios by shape, as `isClusterError` does. Only
+ * the codes of the catalogue count: the others mean a scenario itself is wrong (a bug).
+ */
+export function isScenarioError(err: unknown): err is Error & {
+  code: ApiErrorCode;
+  detail?: Record<string, unknown>;
+} {
+  return (
+    err instanceof Error &&
+    err.name === 'ScenarioError' &&
+    isApiErrorCode((err as { code?: unknown }).code)
   );
 }
 

@@ -5,6 +5,10 @@
  * The cluster's listener only appends to an array; the monitor runs on a timer, off the
  * cluster's path, so checking costs the cluster a push per event. Reading the findings first
  * feeds what is waiting, so an answer reflects every event up to the moment it is asked.
+ *
+ * With `record`, each new violation is also appended to the cluster's trace as a `critical`
+ * `FindingRaised` (a broken invariant stays broken: it is never cleared). The server records
+ * only into live clusters; see `recordsFindings` in diagnosis-watch.ts.
  */
 
 import type { Cluster } from '@raftlens/cluster';
@@ -24,6 +28,7 @@ export class SafetyWatch {
   constructor(
     private readonly cluster: Cluster,
     private readonly log: FastifyBaseLogger,
+    private readonly record = false,
     intervalMs = SAFETY_CHECK_MS,
   ) {
     // From the first retained event: a violation before the server watched still counts.
@@ -53,6 +58,23 @@ export class SafetyWatch {
     }
     for (const f of fresh) {
       this.log.error({ cluster: this.cluster.name, finding: f }, `safety: ${f.summary}`);
+      if (this.record) this.recordFinding(f);
+    }
+  }
+
+  private recordFinding(f: Finding): void {
+    try {
+      this.cluster.recordFinding({
+        name: 'FindingRaised',
+        code: f.code,
+        severity: 'critical',
+        summary: f.summary,
+        nodes: [...f.nodes],
+        ...(f.group !== undefined ? { group: f.group } : {}),
+      });
+    } catch (err) {
+      // The cluster closed meanwhile; the violation was logged above.
+      this.log.debug({ err, cluster: this.cluster.name }, 'safety finding not recorded');
     }
   }
 

@@ -32,6 +32,9 @@ interface Recording {
 /** The recorders of every hosted cluster, by cluster name. */
 export class TraceRecordings {
   private readonly recordings = new Map<string, Recording>();
+  /** Names whose recording is switching to a replacing cluster. */
+  private readonly replacing = new Map<string, Promise<void>>();
+  private closed = false;
   private root: string | null = null;
   private temporary = false;
 
@@ -53,12 +56,44 @@ export class TraceRecordings {
     this.recordings.set(cluster.name, { recorder, unsubscribe });
   }
 
-  get(name: string): DiskTraceRecorder | undefined {
+  /**
+   * The recording of `name`, once it is ready: a recording being replaced is ready once the old
+   * one has been flushed and the new one has started.
+   */
+  async get(name: string): Promise<DiskTraceRecorder | undefined> {
+    await this.replacing.get(name);
     return this.recordings.get(name)?.recorder;
+  }
+
+  /**
+   * Records `next` in place of the cluster of the same name, in the same folder: the old
+   * recording is closed first (its last batch flushed), then the new one starts from the new
+   * cluster's first retained event and clears the old run's files.
+   */
+  replace(next: Cluster): void {
+    const name = next.name;
+    const previous = this.replacing.get(name) ?? Promise.resolve();
+    const done = previous
+      .then(() => this.stop(name))
+      .then(() => {
+        // Deleted, or replaced again, meanwhile: that later call records the right cluster.
+        if (this.replacing.get(name) !== done || this.closed) return;
+        this.add(next);
+      })
+      .catch((err) => this.log.warn({ err, cluster: name }, 'trace recording failed to switch'))
+      .finally(() => {
+        if (this.replacing.get(name) === done) this.replacing.delete(name);
+      });
+    this.replacing.set(name, done);
   }
 
   /** Stops recording `name`; what was recorded stays on disk (unless in a temporary folder). */
   async remove(name: string): Promise<void> {
+    this.replacing.delete(name);
+    await this.stop(name);
+  }
+
+  private async stop(name: string): Promise<void> {
     const recording = this.recordings.get(name);
     if (recording === undefined) return;
     this.recordings.delete(name);
@@ -67,6 +102,8 @@ export class TraceRecordings {
   }
 
   async closeAll(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.replacing.values());
     await Promise.all([...this.recordings.keys()].map((name) => this.remove(name)));
     if (this.temporary && this.root !== null) {
       await rm(this.root, { recursive: true, force: true });

@@ -40,6 +40,14 @@ const ROUTES = [
   ['post', '/api/clusters/{cluster}/members'],
   ['get', '/api/clusters/{cluster}/members'],
   ['delete', '/api/clusters/{cluster}/members/{node}'],
+  ['get', '/api/scenarios'],
+  ['post', '/api/scenarios/{id}/start'],
+  ['get', '/api/clusters/{cluster}/scenario'],
+  ['post', '/api/clusters/{cluster}/scenario/forward'],
+  ['post', '/api/clusters/{cluster}/scenario/back'],
+  ['post', '/api/clusters/{cluster}/scenario/restart'],
+  ['post', '/api/clusters/{cluster}/scenario/goto'],
+  ['post', '/api/clusters/{cluster}/scenario/handover'],
 ] as const;
 
 describe('GET /api/openapi.json', () => {

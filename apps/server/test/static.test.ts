@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,38 @@ describe('the web app', () => {
     expect(res.statusCode).toBe(503);
     expect(res.headers['content-type']).toContain('text/html');
     expect(res.body).toContain('pnpm --filter @raftlens/web build');
+  });
+
+  it('serves a build made while the server runs', async () => {
+    const root = join(tmpdir(), `raftlens-web-later-${process.pid}-${Date.now()}`);
+    const { app } = await fakeServer({ webRoot: root });
+    expect((await app.inject({ method: 'GET', url: '/' })).statusCode).toBe(503);
+
+    mkdirSync(join(root, 'assets'), { recursive: true });
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>Rebuilt app</title>');
+    writeFileSync(join(root, 'assets', 'index-abc123.js'), 'console.log(2)');
+    const index = await app.inject({ method: 'GET', url: '/' });
+    const asset = await app.inject({ method: 'GET', url: '/assets/index-abc123.js' });
+    const missing = await app.inject({ method: 'GET', url: '/assets/index-old999.js' });
+
+    expect(index.statusCode).toBe(200);
+    expect(index.body).toContain('Rebuilt app');
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['content-type']).toContain('javascript');
+    expect(asset.body).toBe('console.log(2)');
+    // An app route, or a file that is gone: the app, which routes it itself.
+    expect(missing.body).toContain('Rebuilt app');
+  });
+
+  it('serves nothing outside the build folder', async () => {
+    const root = builtApp();
+    writeFileSync(join(root, '..', 'raftlens-secret.txt'), 'secret');
+    const { app } = await fakeServer({ webRoot: root });
+
+    for (const url of ['/../raftlens-secret.txt', '/%2e%2e/raftlens-secret.txt']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.body).not.toContain('secret');
+    }
   });
 
   it('never answers an unknown API path with the app', async () => {

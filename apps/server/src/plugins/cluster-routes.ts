@@ -22,11 +22,18 @@ const ClusterSummarySchema = Type.Object({
   tickMs: Type.Number(),
   leader: Type.Integer({ description: "Group 1's leader with the highest term; 0 when none." }),
   term: Type.Integer({ description: 'The highest term any node of group 1 is at.' }),
+  scenario: Type.Union([Type.Object({ id: Type.String(), title: Type.String() }), Type.Null()], {
+    description: 'The guided scenario driving the cluster, if any.',
+  }),
 });
 type ClusterSummary = Static<typeof ClusterSummarySchema>;
 
 /** A cluster in a line: what the cluster list shows. */
-export function summarize(cluster: Cluster, snapshot: ClusterSnapshot): ClusterSummary {
+export function summarize(
+  cluster: Cluster,
+  snapshot: ClusterSnapshot,
+  scenario: { id: string; title: string } | null = null,
+): ClusterSummary {
   let leader = 0;
   let leaderTerm = -1;
   let term = 0;
@@ -51,6 +58,7 @@ export function summarize(cluster: Cluster, snapshot: ClusterSnapshot): ClusterS
     tickMs: snapshot.tickMs,
     leader,
     term,
+    scenario,
   };
 }
 
@@ -68,7 +76,11 @@ export const clusterRoutes: RoutePlugin = async (app) => {
       },
     },
     async () => ({
-      clusters: app.clusters.list().map((cluster) => summarize(cluster, cluster.snapshot())),
+      clusters: app.clusters
+        .list()
+        .map((cluster) =>
+          summarize(cluster, cluster.snapshot(), app.clusters.scenarioOf(cluster.name)),
+        ),
     }),
   );
 

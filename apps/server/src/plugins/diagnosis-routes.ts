@@ -3,13 +3,19 @@
  * broke, in plain words. The diagnostics are a pure function of a snapshot and the recent trace;
  * this plugin keeps each cluster's recent trace in a window and runs them on request. Before
  * them come the violations of a live safety monitor that has watched the whole trace.
+ *
+ * The same watches record findings into a live cluster's trace as they appear and disappear
+ * (safety-watch.ts, diagnosis-watch.ts), so that the stream and recordings carry them.
  */
 
+import type { Cluster } from '@raftlens/cluster';
 import type { Finding } from '@raftlens/diagnose';
 import { diagnose } from '@raftlens/diagnose';
 import { type Static, Type } from 'typebox';
+import { DiagnosisWatch, recordsFindings } from '../diagnosis-watch.ts';
 import { SafetyWatch } from '../safety-watch.ts';
 import { ClusterParams, ERROR_RESPONSES } from '../schemas/common.ts';
+import { FindingSchema } from '../schemas/finding.ts';
 import { TraceWindow } from '../trace-window.ts';
 import type { RoutePlugin } from './shared.ts';
 
@@ -17,33 +23,6 @@ export interface DiagnosisPluginOptions {
   /** Recent events kept per cluster for the diagnostics. */
   windowEventsMax: number;
 }
-
-const EvidenceSchema = Type.Union([
-  Type.Object({ kind: Type.Literal('event'), seq: Type.Integer() }),
-  Type.Object({
-    kind: Type.Literal('field'),
-    node: Type.Integer(),
-    path: Type.String({ description: 'Into the NodeView, e.g. `groups.1.progress.3.match`.' }),
-    value: Type.Unknown(),
-  }),
-]);
-
-const FindingSchema = Type.Object({
-  code: Type.String({ description: 'Stable code, e.g. `QuorumUnreachable`.' }),
-  severity: Type.Union([
-    Type.Literal('info'),
-    Type.Literal('warning'),
-    Type.Literal('error'),
-    Type.Literal('critical'),
-  ]),
-  group: Type.Optional(Type.Integer()),
-  nodes: Type.Array(Type.Integer()),
-  entries: Type.Optional(Type.Array(Type.Integer())),
-  proposals: Type.Optional(Type.Array(Type.String())),
-  evidence: Type.Array(EvidenceSchema),
-  summary: Type.String(),
-  detail: Type.Optional(Type.String()),
-});
 
 const DiagnosisSchema = Type.Object({
   cluster: Type.String(),
@@ -59,27 +38,48 @@ const DiagnosisSchema = Type.Object({
 const findingFits: Finding extends Static<typeof FindingSchema> ? true : false = true;
 export const DIAGNOSIS_SCHEMA_FITS = findingFits;
 
-export const diagnosisRoutes: RoutePlugin<DiagnosisPluginOptions> = async (app, opts) => {
-  const windows = new Map<string, TraceWindow>();
-  const watches = new Map<string, SafetyWatch>();
+/** What watches one hosted cluster for the diagnostics. */
+interface Watch {
+  window: TraceWindow;
+  safety: SafetyWatch;
+  /** Records diagnosis findings into the trace; live clusters only. */
+  diagnosis: DiagnosisWatch | null;
+}
 
-  const stopAdded = app.clusters.onAdded((cluster) => {
-    windows.set(cluster.name, new TraceWindow(cluster, opts.windowEventsMax));
-    watches.set(cluster.name, new SafetyWatch(cluster, app.log));
-  });
-  const stopRemoved = app.clusters.onRemoved((name) => {
-    windows.get(name)?.close();
-    windows.delete(name);
-    watches.get(name)?.close();
+export const diagnosisRoutes: RoutePlugin<DiagnosisPluginOptions> = async (app, opts) => {
+  const watches = new Map<string, Watch>();
+
+  const watch = (cluster: Cluster) => {
+    const window = new TraceWindow(cluster, opts.windowEventsMax);
+    const record = recordsFindings(cluster);
+    const log = app.log;
+    watches.set(cluster.name, {
+      window,
+      safety: new SafetyWatch(cluster, log, record),
+      diagnosis: record ? new DiagnosisWatch(cluster, window, log) : null,
+    });
+  };
+  const unwatch = (name: string) => {
+    const w = watches.get(name);
+    if (w === undefined) return;
     watches.delete(name);
+    w.diagnosis?.close();
+    w.safety.close();
+    w.window.close();
+  };
+
+  const stopAdded = app.clusters.onAdded(watch);
+  const stopRemoved = app.clusters.onRemoved(unwatch);
+  // A replaced cluster starts a new trace: what was seen of the old one explains nothing in it.
+  const stopReplaced = app.clusters.onReplaced((next) => {
+    unwatch(next.name);
+    watch(next);
   });
   app.addHook('onClose', async () => {
     stopAdded();
     stopRemoved();
-    for (const window of windows.values()) window.close();
-    windows.clear();
-    for (const watch of watches.values()) watch.close();
-    watches.clear();
+    stopReplaced();
+    for (const name of [...watches.keys()]) unwatch(name);
   });
 
   app.get(
@@ -95,8 +95,8 @@ export const diagnosisRoutes: RoutePlugin<DiagnosisPluginOptions> = async (app, 
     async (request) => {
       const { cluster: name } = request.params;
       const cluster = app.clusters.get(name);
-      const events = windows.get(name)?.events() ?? [];
-      const safety = watches.get(name)?.findings() ?? [];
+      const events = watches.get(name)?.window.events() ?? [];
+      const safety = watches.get(name)?.safety.findings() ?? [];
       const snapshot = cluster.snapshot();
       // The live monitor's violations lead: they stay reported after their evidence has left
       // the window, and a broken invariant matters more than anything the window explains.

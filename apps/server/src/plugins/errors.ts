@@ -12,6 +12,7 @@ import {
   errorBody,
   isApiErrorCode,
   isClusterError,
+  isScenarioError,
   RETRYABLE_CODES,
 } from '../errors.ts';
 import { rootPlugin } from './shared.ts';
@@ -38,7 +39,9 @@ const FASTIFY_CODES: Record<string, ApiErrorCode> = {
 /** Maps any thrown value to the error the client is told about. */
 export function toApiError(err: unknown, request: FastifyRequest): ApiError {
   if (err instanceof ApiError) return err;
-  if (isClusterError(err)) return new ApiError(err.code, err.message, err.detail ?? {});
+  if (isClusterError(err) || isScenarioError(err)) {
+    return new ApiError(err.code, err.message, err.detail ?? {});
+  }
   const fastifyError = err as Partial<FastifyError>;
   if (fastifyError.validation !== undefined) {
     const routeCode = request.routeOptions.config.invalidBodyCode;

@@ -1,11 +1,12 @@
 /**
  * The web app: the files of apps/web/dist, with every other path outside /api answered with
  * index.html so the app's own routes survive a reload. When the app has not been built, every
- * such path answers a short page saying how to build it.
+ * such path answers a short page saying how to build it. Files are looked up per request, so a
+ * rebuild while the server runs is served without a restart.
  */
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.ts';
@@ -37,12 +38,33 @@ function isApiPath(request: FastifyRequest): boolean {
   );
 }
 
+/**
+ * The file under `root` that a URL path names, relative to `root`, or null when there is none.
+ * Looked up on every request rather than listed once at start-up, so that a web build made
+ * while the server runs (with new hashed file names) is served at once.
+ */
+function fileFor(root: string, url: string): string | null {
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(url, 'http://x').pathname);
+  } catch {
+    return null;
+  }
+  const full = resolve(root, `.${pathname}`);
+  if (!full.startsWith(root + sep)) return null;
+  try {
+    return statSync(full).isFile() ? relative(root, full) : null;
+  } catch {
+    return null;
+  }
+}
+
 export const staticRoutes: RoutePlugin<StaticPluginOptions> = async (app, opts) => {
-  const built = existsSync(join(opts.root, 'index.html'));
-  if (built) {
-    await app.register(fastifyStatic, { root: opts.root, wildcard: false, index: 'index.html' });
-  } else {
-    app.log.warn({ root: opts.root }, 'the web app is not built; serving a page saying how');
+  const root = resolve(opts.root);
+  // Only `reply.sendFile`: the route below decides what each path answers.
+  await app.register(fastifyStatic, { root, serve: false });
+  if (!existsSync(join(root, 'index.html'))) {
+    app.log.warn({ root }, 'the web app is not built; serving a page saying how until it is');
   }
 
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
@@ -52,7 +74,11 @@ export const staticRoutes: RoutePlugin<StaticPluginOptions> = async (app, opts) 
         url: request.url,
       });
     }
-    if (!built) return reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
+    const file = fileFor(root, request.url);
+    if (file !== null && file !== 'index.html') return reply.sendFile(file);
+    if (!existsSync(join(root, 'index.html'))) {
+      return reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
+    }
     return reply.header('cache-control', 'no-cache').sendFile('index.html');
   });
 };

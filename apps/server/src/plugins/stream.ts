@@ -1,7 +1,8 @@
 /**
  * The trace stream: `GET /api/clusters/{cluster}/stream` upgrades to a WebSocket that carries
- * the `StreamMessage`s of @raftlens/trace (`hello`, `events`, `state`, `gap`, `error`). One hub
- * per watched cluster fans its trace out to that cluster's viewers; see stream/hub.ts.
+ * the `StreamMessage`s of @raftlens/trace (`hello`, `events`, `state`, `gap`, `reset`, `error`).
+ * One hub per watched cluster name fans its trace out to that name's viewers, following the
+ * cluster when it is replaced; see stream/hub.ts.
  */
 
 import type { FastifyRequest } from 'fastify';
@@ -58,9 +59,13 @@ export const streamRoutes: RoutePlugin<StreamPluginOptions> = async (app, opts) 
     hubs.get(name)?.close('ClusterClosed', `cluster '${name}' was deleted`);
     hubs.delete(name);
   });
+  const stopReplaced = app.clusters.onReplaced((next, _previous, reason) => {
+    hubs.get(next.name)?.replace(next, reason);
+  });
 
   app.addHook('preClose', async () => {
     unsubscribe();
+    stopReplaced();
     for (const hub of hubs.values()) hub.close('ShuttingDown', 'the server is shutting down');
     hubs.clear();
   });
@@ -88,7 +93,9 @@ export const streamRoutes: RoutePlugin<StreamPluginOptions> = async (app, opts) 
       description:
         'Upgrade to a WebSocket to receive `hello` (a snapshot), then `events` batches about ' +
         'every 50 ms, `state` snapshots about 5 times a second, and `gap` then `state` after ' +
-        'falling behind. A plain GET answers 426.',
+        'falling behind. `reset` (a reason and a snapshot) says the cluster was replaced under ' +
+        'this name (a scenario stepping back): start again from its snapshot. A plain GET ' +
+        'answers 426.',
       params: ClusterParams,
       response: { ...ERROR_RESPONSES },
     },

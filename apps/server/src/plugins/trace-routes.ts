@@ -38,9 +38,11 @@ export const traceRoutes: RoutePlugin<TraceRoutesOptions> = async (app, opts) =>
   const stopRemoved = app.clusters.onRemoved((name) => {
     void recordings.remove(name);
   });
+  const stopReplaced = app.clusters.onReplaced((next) => recordings.replace(next));
   app.addHook('onClose', async () => {
     stopAdded();
     stopRemoved();
+    stopReplaced();
     await recordings.closeAll();
   });
 
@@ -68,7 +70,7 @@ export const traceRoutes: RoutePlugin<TraceRoutesOptions> = async (app, opts) =>
     async (request, reply) => {
       const { cluster: name } = request.params;
       app.clusters.get(name);
-      const recorder = recordings.get(name);
+      const recorder = await recordings.get(name);
       if (recorder === undefined) {
         throw new ApiError('UnknownCluster', `no cluster is called '${name}'`, { cluster: name });
       }

@@ -10,6 +10,11 @@
  * Order is the invariant that keeps a viewer's picture right: pending events are flushed before
  * any snapshot is taken, so a viewer never receives an event older than a snapshot it already
  * has.
+ *
+ * When the registry replaces the cluster under the hub's name, `replace` moves the hub to the
+ * new cluster: the old one's undelivered events are dropped (viewers drop its trace anyway),
+ * every viewer, lagging or not, is sent `reset` with the new cluster's snapshot, and the events
+ * that follow are the new cluster's.
  */
 
 import type { Cluster } from '@raftlens/cluster';
@@ -38,7 +43,7 @@ export class StreamHub {
   private nextViewerId = 1;
 
   constructor(
-    private readonly cluster: Cluster,
+    private cluster: Cluster,
     private readonly limits: StreamLimits,
     private readonly log: FastifyBaseLogger,
     /** Called when the last viewer leaves, so the owner can drop the hub. */
@@ -76,6 +81,23 @@ export class StreamHub {
     socket.on('close', () => this.remove(viewer));
     this.log.debug({ cluster: this.cluster.name, viewer: viewer.id }, 'viewer connected');
     return viewer;
+  }
+
+  /** Follows `next` in place of the current cluster; every viewer gets `reset`. */
+  replace(next: Cluster, reason: string): void {
+    const running = this.unsubscribe !== null;
+    this.stop();
+    this.cluster = next;
+    if (running) this.start();
+    const snapshot = next.snapshot();
+    // `received` keeps counting across clusters: a viewer's gap is measured in it.
+    this.lastSeq = snapshot.seq;
+    const frame = toFrame(
+      { type: 'reset', reason, snapshot },
+      { seq: snapshot.seq, received: this.received },
+    );
+    for (const viewer of this.viewers) viewer.reset(frame);
+    this.log.debug({ cluster: next.name, reason, viewers: this.viewers.size }, 'stream reset');
   }
 
   /** Disconnects every viewer, telling each why; used when the cluster goes away. */

@@ -137,6 +137,16 @@ export class Viewer {
     this.offer(state);
   }
 
+  /**
+   * Starts the viewer over on another cluster: whatever it was waiting for belongs to the old
+   * one, so the queue is dropped and a lagging viewer is back in step with the `reset` frame.
+   */
+  reset(frame: Frame): void {
+    this.dropQueue();
+    this.lagging = false;
+    this.offer(frame);
+  }
+
   /** Answers a viewer's malformed message; a viewer that keeps sending them is disconnected. */
   reject(code: string, message: string): void {
     this.malformedCount++;

@@ -4,6 +4,9 @@ import { CRASHED_STYLE, nodeName, ROLE_STYLES } from '../../model/palette.ts';
 import type { Point } from '../../model/ringLayout.ts';
 import { captionOffset, membershipTag } from './NodeGlyph.tsx';
 
+/** A replayed trace marks what it does not record as -1: drawn as a dash, never as a number. */
+const known = (n: number) => (n < 0 ? '–' : n);
+
 interface Props {
   node: NodeView;
   group: GroupView | undefined;
@@ -33,10 +36,10 @@ export const NodeCaption = memo(function NodeCaption({ node, group: g, at, r }: 
       {g && (
         <>
           <text y="1.25em" className="node-detail">
-            term {g.term} · vote {g.vote ? nodeName(g.vote) : '–'}
+            term {known(g.term)} · vote {g.vote > 0 ? nodeName(g.vote) : '–'}
           </text>
           <text y="2.4em" className="node-detail">
-            commit {g.commit} · applied {g.applied}
+            commit {known(g.commit)} · applied {known(g.applied)}
           </text>
         </>
       )}

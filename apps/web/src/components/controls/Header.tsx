@@ -9,7 +9,7 @@ const STATUS_WORDS = { connecting: 'connecting…', open: 'live', reconnecting: 
 
 /** The top bar: what is shown, whether it is live, playback, and display toggles. */
 export function Header() {
-  const cluster = useStore((s) => s.clusterName);
+  const cluster = useStore((s) => s.replay?.info.header.cluster ?? s.clusterName);
   const connection = useStore((s) => s.connection);
   const paused = useStore((s) => s.snapshot?.paused ?? false);
   const mode = useStore((s) => s.snapshot?.mode);

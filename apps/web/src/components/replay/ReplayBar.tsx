@@ -74,7 +74,7 @@ function Timeline({ replay }: { replay: OpenReplay }) {
   }, [dragging, replay.position]);
   const c = replayController();
   const value = dragging ?? replay.position;
-  const sinceStart = replay.wallMs - info.header.createdAtMs;
+  const sinceStart = replay.wallMs - info.firstWallMs;
   const runWords =
     info.header.mode === 'simulated'
       ? `simulated run${info.header.seed !== undefined ? `, seed ${info.header.seed}` : ''}`
@@ -108,7 +108,7 @@ function Timeline({ replay }: { replay: OpenReplay }) {
           aria-label={`Previous ${KIND_LABELS[jumpKind]}`}
           onClick={() => void c.jump(jumpKind, -1)}
         >
-          ⏮
+          |◀
         </button>
         <button
           type="button"
@@ -152,7 +152,7 @@ function Timeline({ replay }: { replay: OpenReplay }) {
           aria-label={`Next ${KIND_LABELS[jumpKind]}`}
           onClick={() => void c.jump(jumpKind, 1)}
         >
-          ⏭
+          ▶|
         </button>
         <label className="replay-kind">
           <span>jump to</span>

@@ -84,11 +84,15 @@ export class ReplayController {
       });
       if (!outcome.ok) {
         const { error } = outcome;
+        // The replay bar says why, naming the line; no second notice repeats it.
         store.setState({ replayLoading: null, replayError: { ...error, label: meta.label } });
-        store.getState().notify('error', `${meta.label} was not opened: ${error.message}`);
         return false;
       }
-      if (store.getState().replay === null) this.deps.suspendLive();
+      if (store.getState().replay === null) {
+        this.deps.suspendLive();
+        // The controls act on the cluster now; the past reads best beside the progress tracker.
+        if (store.getState().sideTab === 'controls') store.setState({ sideTab: 'progress' });
+      }
       const { info } = outcome;
       store.setState({
         replayLoading: null,

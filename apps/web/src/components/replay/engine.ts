@@ -33,6 +33,8 @@ export interface ReplayInfo {
   unknowns: string[];
   firstSeq: number;
   lastSeq: number;
+  /** Wall time of the first event (virtual time in a simulated run). */
+  firstWallMs: number;
   length: number;
   /** How many moments of each kind the trace holds. */
   counts: Record<JumpKind, number>;
@@ -93,6 +95,7 @@ export function infoOf(replay: TraceReplay): ReplayInfo {
     unknowns: [...replay.unknowns],
     firstSeq: replay.firstSeq,
     lastSeq: replay.lastSeq,
+    firstWallMs: replay.eventAt(0)?.wallMs ?? 0,
     length: replay.length,
     counts,
     size: replay.stateAt(replay.lastSeq).nodes.length,

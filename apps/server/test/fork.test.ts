@@ -41,6 +41,12 @@ async function act(app: FastifyInstance): Promise<void> {
   expect((await post(app, `${base}/nodes/${others[0]}/crash`)).statusCode).toBeLessThan(300);
   await app.inject({ method: 'PUT', url: `${base}/kv/b`, payload: { value: '2' } });
   expect((await post(app, `${base}/nodes/${others[0]}/restart`)).statusCode).toBeLessThan(300);
+  let added = { statusCode: 0 };
+  for (let i = 0; i < 20 && added.statusCode !== 201; i++) {
+    await waitForLeader(app, 'default');
+    added = await post(app, `${base}/nodes`, { learner: true });
+  }
+  expect(added.statusCode).toBe(201);
   await sleep(40);
 }
 
@@ -68,6 +74,15 @@ describe('POST /api/clusters/{c}/fork', () => {
     const forked = await trace(app, 'default-fork-1');
     expect(forked.slice(0, body.seq)).toEqual(original.slice(0, body.seq));
     expect(forked[body.seq]).toMatchObject({ kind: 'control', name: 'Paused' });
+    // Later, past a node added through the API (whose start the runtime awaits).
+    const added = original.find((e) => e.name === 'NodeAdded');
+    if (added === undefined) throw new Error('no node added in the trace');
+    const late = await post(app, '/api/clusters/default/fork', { atSeq: added.seq + 20 });
+    expect(late.statusCode).toBe(201);
+    const lateSeq = late.json().seq;
+    expect((await trace(app, late.json().cluster)).slice(0, lateSeq)).toEqual(
+      original.slice(0, lateSeq),
+    );
 
     // A viewer of the fork starts where the fork stands: after the shared past, paused.
     const viewer = await openViewer(streamUrl(await listen(app), 'default-fork-1'));

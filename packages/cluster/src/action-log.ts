@@ -14,8 +14,14 @@
  *
  * Besides the actions, the log marks `sync` points: places where code that awaited something
  * (a membership change that waits for its entry to apply, then stops a node and says so) ran
- * between two callbacks and left a mark (a trace event, a timer). A replay lets such code run at
- * the same points, and only there. Code that resumes without leaving a mark needs no point.
+ * between two callbacks: it emitted an event, set a timer, or an action's promise settled. A
+ * replay lets awaiting code run at those points, and only there.
+ *
+ * The replay lets awaiting code run to its end at each point (up to its next wait), as it did
+ * under the pacer, whose timer ends a turn of the event loop after each stretch of virtual time.
+ * A driver that moves a manual clock on while such code is halfway (awaiting only a microtask
+ * or two between `advance` calls) makes a run that cannot be replayed; the replay then notices
+ * that it lands elsewhere and says so.
  *
  * The log hooks the cluster from the outside (it wraps the action methods, the scheduler's
  * `after` and listens to the trace), so the cluster's own code does not know it exists.
@@ -173,6 +179,10 @@ export class ActionLog {
     this.log.push({ kind: 'sync', ...here, seq });
   }
 
+  private readonly settled = (): void => {
+    if (this.outside()) this.markSync(this.cluster.recorder.lastSeq());
+  };
+
   private hookScheduler(): void {
     const scheduler = this.cluster.scheduler;
     const after = scheduler.after.bind(scheduler);
@@ -203,11 +213,16 @@ export class ActionLog {
           this.brokenBy = `${method} was called from inside the simulation, at event ${this.cluster.recorder.lastSeq()}`;
         }
         this.inAction++;
+        let result: unknown;
         try {
-          return original.apply(this.cluster, args);
+          result = original.apply(this.cluster, args);
         } finally {
           this.inAction--;
         }
+        // The end of an action that awaited something is a point where its code ran, marks or
+        // not (a membership change that fails stops the node it started, silently).
+        if (result instanceof Promise) result.then(this.settled, this.settled);
+        return result;
       };
     }
   }

@@ -1,10 +1,37 @@
 import type { TraceEvent } from '@raftlens/trace';
 import { afterEach, describe, expect, it } from 'vitest';
+import { actionLogOf } from '../src/action-log.ts';
 import type { RaftCluster } from '../src/cluster.ts';
 import { createCluster } from '../src/create.ts';
 import { type Fork, ForkError, forkCluster } from '../src/fork.ts';
 import type { VirtualScheduler } from '../src/time/scheduler.ts';
-import { liveCluster, runUntil, settle, simCluster, stableLeader } from './helpers.ts';
+import { liveCluster, simCluster, stableLeader } from './helpers.ts';
+
+/**
+ * Ends the turn of the event loop, as the pacer's timer does after each stretch of virtual
+ * time: whatever awaited an event that happened meanwhile runs now, to its next wait.
+ */
+const endTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Moves virtual time on in turns of 5 ms, as the pacer would, until `pred` holds. */
+async function runUntil(c: RaftCluster, pred: () => boolean, what: string, maxMs = 20_000) {
+  for (let t = 0; ; t += 5) {
+    await endTurn();
+    if (pred()) return;
+    if (t > maxMs) throw new Error(`virtual time ran out waiting for ${what}`);
+    c.advance(5);
+  }
+}
+
+async function settle<T>(c: RaftCluster, p: Promise<T>): Promise<T> {
+  let done = false;
+  const end = () => {
+    done = true;
+  };
+  p.then(end, end);
+  await runUntil(c, () => done, 'a request to settle');
+  return p;
+}
 
 const open: RaftCluster[] = [];
 
@@ -70,6 +97,13 @@ async function actedRun(): Promise<RaftCluster> {
   await c.restart(victim);
   c.advance(50);
 
+  // Membership changes resume after virtual time has passed, and then act (stop a node, say so).
+  const added = await settle(c, c.addNode({ learner: true }));
+  await settle(c, c.promoteLearner(added));
+  await settle(c, c.removeNode(added));
+  await settle(c, c.compact(stableLeader(c) as number));
+  await settle(c, c.transferLeader(victim));
+
   c.pause();
   c.advance(25);
   await c.step('message');
@@ -86,7 +120,15 @@ describe('forkCluster', () => {
     const c = await actedRun();
     const last = c.recorder.lastSeq();
     expect(last).toBeGreaterThan(500);
+    // Code that resumed after waiting left marks the replay must honour.
+    expect(
+      actionLogOf(c)
+        ?.entries()
+        .some((e) => e.kind === 'sync'),
+    ).toBe(true);
     const points = [
+      seqOf(c, 'NodeRemoved'),
+      seqOf(c, 'LeaderTransferRequested') + 1,
       1,
       seqOf(c, 'LinkRuleSet'),
       seqOf(c, 'PartitionSet') + 1,

@@ -229,6 +229,90 @@ describe('replaying recorded traces in the dashboard', () => {
     },
   );
 
+  it('forks a simulated run at the moment shown and switches to the fork, paused there', async () => {
+    await open(`?cluster=${cluster}`);
+    await page.getByTestId('trace-file').setInputFiles(tracePath);
+    const at = replay.next(replay.next(0, 'election') ?? 0, 'commit') ?? replay.lastSeq;
+    const pos = replay.events(replay.firstSeq, at, 1e6).length - 1;
+    await page.getByRole('slider', { name: 'Moment in the trace' }).fill(String(pos));
+    await waitForSeq(at);
+
+    const answer = page.waitForResponse((r) => r.url().endsWith(`/api/clusters/${cluster}/fork`));
+    await page.getByRole('button', { name: 'Fork from here' }).click();
+    const made = (await (await answer).json()) as { cluster: string; atSeq: number; seq: number };
+
+    expect(made.atSeq).toBe(at);
+    await page.getByTestId('mode-badge').getByText('LIVE').waitFor();
+    await page.waitForFunction(
+      (name) => new URLSearchParams(window.location.search).get('cluster') === name,
+      made.cluster,
+    );
+    await page.locator('.app-header .status').getByText('paused', { exact: true }).waitFor();
+    // The fork stands where the recording stood: the same terms, the same leader.
+    const want = replay.stateAt(made.seq).nodes.map((n) => [n.id, n.groups[0]?.term]);
+    const ns = await waitForNodes(page, 'the fork at the moment', (list) => list.length === 3);
+    expect(ns.map((n) => [n.id, n.term]).sort()).toEqual(want.sort());
+    await deleteCluster(server, made.cluster);
+  });
+
+  it('offers a simulated cluster in place of forking a live run', async () => {
+    const live = `${cluster}live`;
+    await fetch(`${server.url}/api/clusters`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: live, size: 3, tickMs: TICK_MS }),
+    });
+    try {
+      await open(`?cluster=${live}`);
+      await waitForNodes(page, 'the live cluster', (list) => list.length === 3);
+      await page.getByRole('button', { name: /Rewind/ }).click();
+      await page.getByTestId('mode-badge').getByText('REPLAY').waitFor();
+      expect(await page.getByRole('button', { name: 'Fork from here' }).count()).toBe(0);
+
+      await page.getByRole('button', { name: /Simulate from here/ }).click();
+
+      const note = page.getByRole('note');
+      await note.getByText(/A live run cannot be forked/).waitFor();
+      await note.getByRole('button', { name: 'Start a simulated cluster' }).click();
+      await page.getByTestId('mode-badge').getByText('LIVE').waitFor();
+      const name = await page.evaluate(() =>
+        new URLSearchParams(window.location.search).get('cluster'),
+      );
+      expect(name).toMatch(new RegExp(`^${live}-sim-`));
+      await page.getByText('· simulated').waitFor();
+      await waitForNodes(page, 'the simulated cluster', (list) => list.length === 3);
+      if (name) await deleteCluster(server, name);
+    } finally {
+      await deleteCluster(server, live);
+    }
+  });
+
+  it('opens ?seed=&size=&at= by running that simulated run to the moment', async () => {
+    const at = replay.next(0, 'election') ?? 50;
+    await open(`?seed=42&size=3&at=${at}`);
+
+    await page.getByTestId('mode-badge').getByText('REPLAY').waitFor({ timeout: 60_000 });
+    await waitForSeq(at);
+    expect(await page.locator('.replay-source').textContent()).toBe('simulated run, seed 42');
+    // The same seed and size run the same way: the moment matches this test's own run.
+    await expectLeaderAt(at);
+    await page.keyboard.press(']');
+    await page.waitForFunction(() => {
+      const q = new URLSearchParams(window.location.search);
+      return q.get('seed') === '42' && q.get('size') === '3' && Number(q.get('at')) > 0;
+    });
+    await deleteCluster(server, 'sim-s42-n3');
+  });
+
+  it("opens ?cluster=<c>&at=<seq> from the cluster's recording", async () => {
+    const at = replay.next(0, 'commit') ?? 10;
+    await open(`?cluster=${cluster}&at=${at}`);
+
+    await page.getByTestId('mode-badge').getByText('REPLAY').waitFor();
+    await waitForSeq(at);
+    await expectLeaderAt(at);
+  });
+
   it('rewinds the live cluster to its recording, at the present', async () => {
     await open(`?cluster=${cluster}`);
     await waitForNodes(page, 'the live cluster', (list) => list.length === 3);

@@ -47,8 +47,11 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts `raftlens start` on a free port and resolves once it says where it listens. */
-export async function startServer(tickMs: number): Promise<RunningServer> {
+/**
+ * Starts `raftlens start` on a free port (or on `port`, to come back where a stopped server was)
+ * and resolves once it says where it listens.
+ */
+export async function startServer(tickMs: number, port = 0): Promise<RunningServer> {
   const child = spawn(
     process.execPath,
     [
@@ -57,7 +60,7 @@ export async function startServer(tickMs: number): Promise<RunningServer> {
       'apps/server/src/cli.ts',
       'start',
       '--port',
-      '0',
+      String(port),
       '--tick-ms',
       String(tickMs),
       '--log-level',

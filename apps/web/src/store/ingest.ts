@@ -10,6 +10,7 @@ import { applyEvents } from '../model/overlay.ts';
 import { nodeName } from '../model/palette.ts';
 import type { AppState, AppStore } from './index.ts';
 import { foldFindingEvents, resetScenarioPatch } from './scenarioSlice.ts';
+import { isNewRun } from './runIdentity.ts';
 import { msPerTick } from './selectors.ts';
 import { MARKS_CAPACITY, type TimelineMark } from './timelineSlice.ts';
 import { FEED_CAPACITY } from './traceSlice.ts';
@@ -46,9 +47,9 @@ export function ingestBatch(store: AppStore, batch: StreamBatch): void {
   if (batch.hello) {
     const last = s.ring.last?.seq ?? s.snapshot?.seq;
     const helloSeq = batch.hello.snapshot.seq;
-    if (last !== undefined && helloSeq < last) {
-      // Sequence numbers went backwards: this is a new run of the cluster (the server was
-      // restarted), and the history we hold belongs to another one.
+    if (last !== undefined && isNewRun(s.snapshot, last, batch.hello.snapshot)) {
+      // A new run of the cluster (the server was restarted, or the cluster re-created): the
+      // history we hold belongs to another one.
       s.ring.clear();
       s.roleChanges.clear();
       patch.feed = [];

@@ -42,7 +42,8 @@ export function ActAtMoment({ replay }: { replay: OpenReplay }) {
     act(async () => {
       try {
         const made = await fork(cluster, at);
-        notify('success', `Forked ${cluster} at event #${at}: ${made.cluster}, paused there.`);
+        const where = made.seq === at ? `#${at}` : `#${made.seq} (the end of #${at}'s step)`;
+        notify('success', `Forked ${cluster} at event ${where}: ${made.cluster}, paused there.`);
         switchCluster(made.cluster);
       } catch (err) {
         notify('error', `Cannot fork here: ${messageOf(err)}`);

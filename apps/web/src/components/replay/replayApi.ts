@@ -63,8 +63,14 @@ async function post<T>(path: string, body: unknown): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** A new simulated cluster paused right after event `atSeq` of `cluster`'s run. */
-export function fork(cluster: string, atSeq: number): Promise<{ cluster: string; atSeq: number }> {
+/**
+ * A new simulated cluster paused right after event `atSeq` of `cluster`'s run (or after `seq`,
+ * the last event of the same simulation step, which runs whole).
+ */
+export function fork(
+  cluster: string,
+  atSeq: number,
+): Promise<{ cluster: string; atSeq: number; seq: number }> {
   return post(paths.fork(cluster), { atSeq });
 }
 

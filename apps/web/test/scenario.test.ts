@@ -94,6 +94,29 @@ describe('findings in the trace', () => {
     expect(store.getState().alarms).toEqual([]);
   });
 
+  it('raises alarms a late viewer learns of, but never one already acknowledged', () => {
+    const store = createAppStore('default');
+    const lost = {
+      key: 'AckedWriteLost|1',
+      code: 'AckedWriteLost',
+      severity: 'critical' as const,
+      summary: 'node 1 acknowledged a write that is lost',
+      nodes: [1],
+      seq: 7,
+      wallMs: 0,
+    };
+    store.getState().raiseAlarms([lost]);
+    store.getState().raiseAlarms([lost]);
+    expect(store.getState().alarms).toHaveLength(1);
+    store.getState().acknowledgeAlarm();
+    store.getState().raiseAlarms([lost]);
+    expect(store.getState().alarms).toEqual([]);
+    // Another cluster starts afresh.
+    store.getState().clearFindings();
+    store.getState().raiseAlarms([lost]);
+    expect(store.getState().alarms).toHaveLength(1);
+  });
+
   it('adds the server findings the local diagnosis lacks, critical first', () => {
     const { streamFindings } = foldFindingEvents(empty, [
       finding('FindingRaised', 'AckedWriteLost', 'critical', [1]),

@@ -60,6 +60,8 @@ export interface ScenarioSlice {
   pickerOpen: boolean;
   streamFindings: StreamFinding[];
   alarms: Alarm[];
+  /** Keys of alarms acknowledged on this cluster, so that a fresh look does not raise them again. */
+  acknowledged: string[];
   /** Bumped by every finding event, so the diagnosis reruns at once instead of within a second. */
   findingsVersion: number;
   /** Bumped by every `reset`, so the scenario state is fetched again. */
@@ -73,6 +75,10 @@ export interface ScenarioSlice {
   setPickerOpen(open: boolean): void;
   /** Acknowledges the oldest alarm (or the one with `key`). */
   acknowledgeAlarm(key?: string): void;
+  /** Raises alarms for critical findings seen another way (a viewer that joined late). */
+  raiseAlarms(found: readonly Alarm[]): void;
+  /** Forgets the findings, alarms and highlight of the cluster shown before. */
+  clearFindings(): void;
   setHighlight(highlight: Highlight | null): void;
 }
 
@@ -162,6 +168,7 @@ export function resetScenarioPatch(s: Pick<AppState, 'resetCount' | 'findingsVer
   return {
     streamFindings: [],
     alarms: [],
+    acknowledged: [],
     highlight: null,
     findingsVersion: s.findingsVersion + 1,
     resetCount: s.resetCount + 1,
@@ -176,6 +183,7 @@ export const createScenarioSlice: SliceCreator<ScenarioSlice> = (set) => ({
   pickerOpen: false,
   streamFindings: [],
   alarms: [],
+  acknowledged: [],
   findingsVersion: 0,
   resetCount: 0,
   highlight: null,
@@ -186,8 +194,28 @@ export const createScenarioSlice: SliceCreator<ScenarioSlice> = (set) => ({
   setScenarioOpening: (scenarioOpening) => set({ scenarioOpening }),
   setPickerOpen: (pickerOpen) => set({ pickerOpen }),
   acknowledgeAlarm: (key) =>
+    set((s) => {
+      const gone = key ?? s.alarms[0]?.key;
+      if (gone === undefined) return {};
+      return {
+        alarms: s.alarms.filter((a) => a.key !== gone),
+        acknowledged: [...s.acknowledged, gone],
+      };
+    }),
+  raiseAlarms: (found) =>
+    set((s) => {
+      const fresh = found.filter(
+        (f) => !s.acknowledged.includes(f.key) && !s.alarms.some((a) => a.key === f.key),
+      );
+      return fresh.length === 0 ? {} : { alarms: [...s.alarms, ...fresh] };
+    }),
+  clearFindings: () =>
     set((s) => ({
-      alarms: key === undefined ? s.alarms.slice(1) : s.alarms.filter((a) => a.key !== key),
+      streamFindings: [],
+      alarms: [],
+      acknowledged: [],
+      highlight: null,
+      findingsVersion: s.findingsVersion + 1,
     })),
   setHighlight: (highlight) => set({ highlight }),
 });

@@ -178,9 +178,8 @@ function Checks({ checks, untilMet }: { checks: CheckResult[]; untilMet: boolean
   const passed = checks.filter((c) => c.ok).length;
   return (
     <div className="sc-checks">
-      <h3>
-        What should have happened: {passed} of {checks.length} seen
-        {untilMet ? '' : ' (the step ran out of time)'}
+      <h3 className={passed === checks.length ? 'all' : 'some'}>
+        Expected: {passed} of {checks.length} seen{untilMet ? '' : ' (the step ran out of time)'}
       </h3>
       <ul>
         {checks.map((c) => (

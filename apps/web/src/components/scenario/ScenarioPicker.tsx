@@ -14,7 +14,7 @@ const CATEGORIES: Array<[ScenarioCategory, string, string]> = [
   ['basics', 'Basics', 'How a cluster elects a leader and replicates a log.'],
   ['failures', 'Failures', 'Crashes and partitions, and what the cluster does about them.'],
   ['elections', 'Elections', 'Split votes, pre-vote and check-quorum.'],
-  ['membership', 'Membership and reads', 'Changing the voters, snapshots, leader transfer.'],
+  ['membership', 'Membership', 'Changing the voters, snapshots, leader transfer.'],
   [
     'integration-fault',
     'Integration faults · for engineers',

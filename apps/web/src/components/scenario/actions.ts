@@ -44,16 +44,42 @@ async function guarded(
   }
 }
 
-/** Starts scenario `id` (from its seed, before step 1) and shows its cluster. */
+/** Resolves once the stream shows `cluster` (its `hello` arrived), or after `withinMs`. */
+function streamShows(cluster: string, withinMs = 5000): Promise<void> {
+  return new Promise((done) => {
+    const shows = (s = useStore.getState()) =>
+      s.clusterName === cluster && s.connection === 'open' && s.snapshot !== null;
+    if (shows()) return done();
+    const timer = setTimeout(finish, withinMs);
+    const stop = useStore.subscribe((s) => {
+      if (shows(s)) finish();
+    });
+    function finish() {
+      clearTimeout(timer);
+      stop();
+      done();
+    }
+  });
+}
+
+/**
+ * Starts scenario `id` (from its seed, before step 1), shows its cluster, and plays it forward
+ * to `step`. The page connects before the steps play, so that their messages are in the
+ * space-time diagram and their findings' evidence can be pointed at.
+ */
 export async function startScenario(id: string, step = 0): Promise<RunnerState | null> {
   const s = useStore.getState();
   s.setPickerOpen(false);
   return guarded('start', async () => {
-    let state = await scenarioApi.start(id);
-    if (step > 0) state = await scenarioApi.goto(state.cluster, Math.min(step, state.total));
+    let state = await scenarioApi.start(id, {});
     useStore.getState().setHighlight(null);
     rememberInAddress(state);
     if (useStore.getState().clusterName !== state.cluster) switchCluster(state.cluster);
+    if (step > 0) {
+      useStore.getState().setScenario(state);
+      await streamShows(state.cluster);
+      state = await scenarioApi.goto(state.cluster, Math.min(step, state.total));
+    }
     return state;
   });
 }

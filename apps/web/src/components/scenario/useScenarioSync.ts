@@ -4,11 +4,16 @@
  * page's cluster changes, after every `reset`, and every two seconds while the cluster is a
  * scenario's. A page opened from a `?scenario=<id>&step=<n>` link starts that scenario and plays
  * it forward to step n.
+ *
+ * A safety violation is an alarm for everyone watching, including a viewer who arrived after it
+ * was raised: on every (re)connection the server's diagnosis, whose safety monitor has watched
+ * the whole run, is asked for critical findings.
  */
 
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { ApiError } from '../../api/index.ts';
 import { useStore } from '../../store/appStore.ts';
+import { type Alarm, findingKey } from '../../store/scenarioSlice.ts';
 import { loadCatalogue, rememberInAddress, startScenario } from './actions.ts';
 import { scenarioApi } from './api.ts';
 
@@ -18,6 +23,44 @@ export function useScenarioSync(): void {
   const cluster = useStore((s) => s.clusterName);
   const resetCount = useStore((s) => s.resetCount);
   const isScenario = useStore((s) => s.scenario !== null);
+  const open = useStore((s) => s.connection === 'open');
+  const shown = useRef(cluster);
+
+  // Another cluster: its findings and alarms are not this one's.
+  useEffect(() => {
+    if (shown.current === cluster) return;
+    shown.current = cluster;
+    useStore.getState().clearFindings();
+  }, [cluster]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a reset or a new connection asks again
+  useEffect(() => {
+    if (!open) return;
+    let stopped = false;
+    scenarioApi.diagnosis(cluster).then(
+      (findings) => {
+        if (stopped || useStore.getState().clusterName !== cluster) return;
+        const critical: Alarm[] = findings
+          .filter((f) => f.severity === 'critical')
+          .map((f) => ({
+            key: findingKey(f.code, f.nodes),
+            code: f.code,
+            severity: f.severity,
+            summary: f.summary,
+            nodes: [...f.nodes],
+            seq: f.evidence.find((e) => e.kind === 'event')?.seq ?? 0,
+            wallMs: 0,
+          }));
+        useStore.getState().raiseAlarms(critical);
+      },
+      () => {
+        // No diagnosis (an old server, a replay): the trace's own finding events still alarm.
+      },
+    );
+    return () => {
+      stopped = true;
+    };
+  }, [cluster, resetCount, open]);
 
   // A link: start the scenario it names, once.
   useEffect(() => {

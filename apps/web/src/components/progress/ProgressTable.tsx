@@ -22,6 +22,10 @@ export function ProgressTable(props: {
   const lit = progressMarks(highlight, leaderId, g.group);
   const cell = (id: number, field: string) =>
     lit.cells.has(`${id}.${field}`) ? 'evidence' : undefined;
+  // A replayed trace lists what it never told (see @raftlens/trace's ReplaySnapshot): a dash.
+  const unknown = new Set((snapshot as { unknown?: string[] }).unknown ?? []);
+  const told = (id: number, field: string) =>
+    !unknown.has(`nodes.${leaderId}.groups.${g.group}.progress.${id}.${field}`);
   const rows = Object.entries(g.progress ?? {})
     .map(([id, p]) => [Number(id), p] as const)
     .sort((a, b) => a[0] - b[0]);
@@ -54,13 +58,15 @@ export function ProgressTable(props: {
             <td className={cell(id, 'match')}>{p.match}</td>
             <td className={cell(id, 'next')}>{p.next}</td>
             <td className={`pstate ${p.state} ${cell(id, 'state') ?? ''}`}>
-              {STATE_WORDS[p.state]}
+              {told(id, 'state') ? STATE_WORDS[p.state] : '–'}
             </td>
             <td className={cell(id, 'inflights') ?? cell(id, 'inflightsFull')}>
-              {p.inflights}
+              {p.inflights < 0 ? '–' : p.inflights}
               {p.inflightsFull ? ' full' : ''}
             </td>
-            <td className={cell(id, 'recentActive')}>{p.recentActive ? 'yes' : 'no'}</td>
+            <td className={cell(id, 'recentActive')}>
+              {told(id, 'recentActive') ? (p.recentActive ? 'yes' : 'no') : '–'}
+            </td>
             <td>{[...notes(p), ...why(snapshot, leaderId, id)].join(', ')}</td>
           </tr>
         ))}
@@ -79,7 +85,7 @@ function notes(p: ProgressView): string[] {
   const out: string[] = [p.isLearner ? 'learner' : 'voter'];
   if (p.paused) out.push('paused');
   if (p.msgAppFlowPaused && !p.paused) out.push('flow paused');
-  if (p.pendingSnapshot) out.push(`pending snapshot ${p.pendingSnapshot}`);
+  if (p.pendingSnapshot > 0) out.push(`pending snapshot ${p.pendingSnapshot}`);
   return out;
 }
 

@@ -116,9 +116,11 @@ export class ScenarioHost {
         });
         return runner.state();
       });
-    const settled = started.finally(() => {
-      if (this.starts.get(name) === settled) this.starts.delete(name);
-    });
+    const settled = started
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.starts.get(name) === settled) this.starts.delete(name);
+      });
     this.starts.set(name, settled);
     return started;
   }

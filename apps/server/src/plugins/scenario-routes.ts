@@ -48,13 +48,17 @@ export const scenarioRoutes: RoutePlugin = async (app) => {
           'scenario on a cluster that already runs one replaces that run (its viewers get ' +
           '`reset`); any other cluster of that name is `ClusterExists`. The body is optional.',
         params: ScenarioParams,
-        body: Type.Optional(StartScenarioBody),
+        body: StartScenarioBody,
         response: { 201: RunnerStateSchema, ...ERROR_RESPONSES },
       },
       config: { bodyOptional: true },
+      // No body at all (or an empty JSON one) is the empty description: every default.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
     },
     async (request, reply) => {
-      const state = await host.start(request.params.id, request.body ?? {});
+      const state = await host.start(request.params.id, request.body);
       return reply.code(201).send(state);
     },
   );

@@ -2,7 +2,7 @@ import { listScenarios } from '@raftlens/scenarios';
 import { parseTrace, type StreamMessage, type TraceEvent } from '@raftlens/trace';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { buildServer, type ServerOptions } from '../src/app.ts';
+import type { ServerOptions } from '../src/app.ts';
 import { fakeServer, listen } from './support/server.ts';
 import { openViewer } from './support/viewer-client.ts';
 

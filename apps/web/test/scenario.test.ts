@@ -10,7 +10,12 @@ import { withStreamFindings } from '../src/components/diagnosis/streamFindings.t
 import { TraceRing } from '../src/model/ring.ts';
 import { createAppStore } from '../src/store/index.ts';
 import { ingestBatch } from '../src/store/ingest.ts';
-import { foldFindingEvents, scenarioHref, scenarioLink } from '../src/store/scenarioSlice.ts';
+import {
+  alarmsFrom,
+  foldFindingEvents,
+  scenarioHref,
+  scenarioLink,
+} from '../src/store/scenarioSlice.ts';
 import { FrameBatcher, type Scheduler } from '../src/stream/frameBatcher.ts';
 import { msg, net, node, resetSeq, snapshot, state } from './fixtures.ts';
 
@@ -115,6 +120,23 @@ describe('findings in the trace', () => {
     store.getState().clearFindings();
     store.getState().raiseAlarms([lost]);
     expect(store.getState().alarms).toHaveLength(1);
+  });
+
+  it('turns a diagnosis into alarms for its critical findings only', () => {
+    const alarms = alarmsFrom([
+      {
+        code: 'AckedWriteLost',
+        severity: 'critical',
+        nodes: [2, 1],
+        evidence: [
+          { kind: 'field', node: 1, path: 'groups.1.commit', value: 1 },
+          { kind: 'event', seq: 42 },
+        ],
+        summary: 'lost',
+      },
+      { code: 'NodeDown', severity: 'warning', nodes: [1], evidence: [], summary: 'down' },
+    ]);
+    expect(alarms.map((a) => [a.key, a.seq])).toEqual([['AckedWriteLost|1,2', 42]]);
   });
 
   it('adds the server findings the local diagnosis lacks, critical first', () => {

@@ -11,6 +11,7 @@
  *   view: the evidence a finding rests on.
  */
 
+import type { Finding } from '@raftlens/diagnose';
 import type { FindingEvent, TraceEvent } from '@raftlens/trace';
 import type { RunnerState, ScenarioInfo } from '../components/scenario/types.ts';
 import type { AppState } from './index.ts';
@@ -85,6 +86,25 @@ export interface ScenarioSlice {
 /** Findings are identified by code and nodes, as the diagnostics merge them. */
 export function findingKey(code: string, nodes: readonly number[]): string {
   return `${code}|${[...nodes].sort((a, b) => a - b).join(',')}`;
+}
+
+/**
+ * Alarms for the critical findings of a diagnosis or a scenario's safety monitor: the way a
+ * simulated cluster's violations reach the page, since its trace does not carry findings (they
+ * would shift the numbering of a replay from the seed).
+ */
+export function alarmsFrom(findings: readonly Finding[]): Alarm[] {
+  return findings
+    .filter((f) => f.severity === 'critical')
+    .map((f) => ({
+      key: findingKey(f.code, f.nodes),
+      code: f.code,
+      severity: f.severity,
+      summary: f.summary,
+      nodes: [...f.nodes],
+      seq: f.evidence.find((e) => e.kind === 'event')?.seq ?? 0,
+      wallMs: 0,
+    }));
 }
 
 /** Reads `?scenario=<id>&step=<n>`; null when the page was not opened from such a link. */

@@ -6,7 +6,7 @@
 
 import { ApiError } from '../../api/index.ts';
 import { useStore } from '../../store/appStore.ts';
-import type { ScenarioAction } from '../../store/scenarioSlice.ts';
+import { alarmsFrom, type ScenarioAction } from '../../store/scenarioSlice.ts';
 import { switchCluster } from '../../stream/connect.ts';
 import { type RunnerAction, scenarioApi } from './api.ts';
 import type { RunnerState } from './types.ts';
@@ -34,6 +34,7 @@ async function guarded(
   try {
     const state = await call();
     useStore.getState().setScenario(state);
+    useStore.getState().raiseAlarms(alarmsFrom(state.violations));
     rememberInAddress(state);
     return state;
   } catch (err) {

@@ -7,23 +7,29 @@
  *
  * A safety violation is an alarm for everyone watching, including a viewer who arrived after it
  * was raised: on every (re)connection the server's diagnosis, whose safety monitor has watched
- * the whole run, is asked for critical findings.
+ * the whole run, is asked for critical findings. A live cluster's trace carries its findings
+ * from then on; a simulated one's does not (a replay from the seed must number its events as
+ * the original did), so there the diagnosis is asked every few seconds, and a scenario's state
+ * brings its safety monitor's violations.
  */
 
 import { useEffect, useRef } from 'react';
 import { ApiError } from '../../api/index.ts';
 import { useStore } from '../../store/appStore.ts';
-import { type Alarm, findingKey } from '../../store/scenarioSlice.ts';
+import { alarmsFrom } from '../../store/scenarioSlice.ts';
 import { loadCatalogue, rememberInAddress, startScenario } from './actions.ts';
 import { scenarioApi } from './api.ts';
 
 const POLL_MS = 2000;
+/** How often a simulated cluster's diagnosis is asked for safety violations. */
+const SAFETY_POLL_MS = 3000;
 
 export function useScenarioSync(): void {
   const cluster = useStore((s) => s.clusterName);
   const resetCount = useStore((s) => s.resetCount);
   const isScenario = useStore((s) => s.scenario !== null);
   const open = useStore((s) => s.connection === 'open');
+  const simulated = useStore((s) => s.snapshot?.mode === 'simulated');
   const shown = useRef(cluster);
 
   // Another cluster: its findings and alarms are not this one's.
@@ -37,30 +43,27 @@ export function useScenarioSync(): void {
   useEffect(() => {
     if (!open) return;
     let stopped = false;
-    scenarioApi.diagnosis(cluster).then(
-      (findings) => {
-        if (stopped || useStore.getState().clusterName !== cluster) return;
-        const critical: Alarm[] = findings
-          .filter((f) => f.severity === 'critical')
-          .map((f) => ({
-            key: findingKey(f.code, f.nodes),
-            code: f.code,
-            severity: f.severity,
-            summary: f.summary,
-            nodes: [...f.nodes],
-            seq: f.evidence.find((e) => e.kind === 'event')?.seq ?? 0,
-            wallMs: 0,
-          }));
-        useStore.getState().raiseAlarms(critical);
-      },
-      () => {
-        // No diagnosis (an old server, a replay): the trace's own finding events still alarm.
-      },
-    );
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const ask = () => {
+      if (!useStore.getState().pageHidden) {
+        scenarioApi.diagnosis(cluster).then(
+          (findings) => {
+            if (stopped || useStore.getState().clusterName !== cluster) return;
+            useStore.getState().raiseAlarms(alarmsFrom(findings));
+          },
+          () => {
+            // No diagnosis (a replay, a server going away): the trace's finding events remain.
+          },
+        );
+      }
+      if (simulated && !stopped) timer = setTimeout(ask, SAFETY_POLL_MS);
+    };
+    ask();
     return () => {
       stopped = true;
+      if (timer !== null) clearTimeout(timer);
     };
-  }, [cluster, resetCount, open]);
+  }, [cluster, resetCount, open, simulated]);
 
   // A link: start the scenario it names, once.
   useEffect(() => {
@@ -83,6 +86,7 @@ export function useScenarioSync(): void {
         const state = await scenarioApi.state(cluster);
         if (stopped) return;
         if (!s.scenarioPending) useStore.getState().setScenario(state);
+        useStore.getState().raiseAlarms(alarmsFrom(state.violations));
         rememberInAddress(state);
         void loadCatalogue();
         schedule();

@@ -3,7 +3,7 @@
  * array of doubles may cost. Capacity doubles, so appends are amortised O(1).
  */
 
-abstract class Column<A extends Float64Array | Int32Array> {
+abstract class Column<A extends Float64Array | Int32Array | Uint8Array> {
   protected data: A;
   length = 0;
 
@@ -66,5 +66,11 @@ export class Float64Column extends Column<Float64Array> {
 export class Int32Column extends Column<Int32Array> {
   protected allocate(n: number): Int32Array {
     return new Int32Array(n);
+  }
+}
+
+export class Uint8Column extends Column<Uint8Array> {
+  protected allocate(n: number): Uint8Array {
+    return new Uint8Array(n);
   }
 }

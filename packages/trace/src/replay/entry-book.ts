@@ -9,6 +9,7 @@
  */
 
 import type { TraceEvent } from '../events.ts';
+import type { ClusterSnapshot } from '../snapshot.ts';
 
 export interface EntryInfo {
   term: number;
@@ -41,6 +42,20 @@ export class EntryBook {
       if (e.term === undefined) return;
       const info = this.entry(e.group, e.index, e.term);
       info.summary = e.op === 'put' && e.key !== undefined ? `put ${e.key}` : e.op;
+    }
+  }
+
+  /** Notes what a starting snapshot's log windows say about entries. */
+  observeSnapshot(snap: ClusterSnapshot): void {
+    for (const n of snap.nodes) {
+      for (const g of n.groups) {
+        for (const e of g.log.entries) {
+          const info = this.entry(g.group, e.index, e.term);
+          if (e.type !== '') info.type = e.type;
+          if (e.bytes >= 0) info.bytes = e.bytes;
+          if (e.summary !== '') info.summary = e.summary;
+        }
+      }
     }
   }
 

@@ -7,6 +7,7 @@
  */
 
 import type { MessageSummary, ProgressView, Role } from '../events.ts';
+import type { GroupView } from '../snapshot.ts';
 import { emptyRuns, fitRuns, termAt, truncateAfter, writeRun } from './log-runs.ts';
 import type { ReplayGroupState, ReplayProgress, TermRun } from './state.ts';
 
@@ -51,6 +52,40 @@ export class GroupSlot {
     readonly node: number,
     readonly group: number,
   ) {}
+
+  /** A slot as a snapshot's group view shows it; entries before its log window are unknown. */
+  static fromView(node: number, v: GroupView): GroupSlot {
+    const g = new GroupSlot(node, v.group);
+    g.role = v.role;
+    g.term = v.term;
+    g.vote = v.vote;
+    g.lead = v.lead;
+    g.commit = v.commit;
+    g.applied = v.applied;
+    g.persisted = v.persisted;
+    const log = v.log;
+    g.firstIndex = log.firstIndex;
+    g.lastIndex = log.lastIndex;
+    g.snapshotIndex = log.snapshotIndex;
+    g.snapshotTerm = log.snapshotTerm;
+    let runs = fitRuns(emptyRuns(), log.firstIndex, log.lastIndex, null);
+    for (const e of log.entries) {
+      if (e.index >= log.firstIndex && e.index <= log.lastIndex) {
+        runs = writeRun(runs, e.index, e.index, e.term);
+      }
+    }
+    g.runs = runs;
+    g.voters = v.confState.voters;
+    g.votersOutgoing = v.confState.votersOutgoing;
+    g.learners = v.confState.learners;
+    g.progress = v.progress ?? null;
+    // The leader it heard from, so that a later role change keeps it (see setRoleAndTerm).
+    if (v.lead !== 0 && v.lead !== node) {
+      g.contactTerm = v.term;
+      g.contactFrom = v.lead;
+    }
+    return g;
+  }
 
   clone(): GroupSlot {
     const c = new GroupSlot(this.node, this.group);

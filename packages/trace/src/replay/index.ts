@@ -7,10 +7,18 @@ export type { EntryInfo } from './entry-book.ts';
 export { termAt } from './log-runs.ts';
 export { MOMENT_KINDS, type MomentKind } from './navigation.ts';
 export {
+  createTraceReader,
+  type OpenTraceStreamOptions,
+  openTrace,
+  openTraceStream,
+  type TraceReader,
+  type TraceReaderOptions,
+  type TraceTextSource,
+} from './reader.ts';
+export {
   DEFAULT_CHECKPOINT_EVERY,
   type LogEntryView,
   type OpenTraceResult,
-  openTrace,
   type ReplayStats,
   TraceReplay,
   type TraceReplayOptions,

@@ -17,7 +17,13 @@ import type {
   TraceEvent,
   TraceHeader,
 } from '../events.ts';
-import type { LinkRule, LinkRuleView, NodeStatus } from '../snapshot.ts';
+import type {
+  ClusterSnapshot,
+  HeldMessageView,
+  LinkRule,
+  LinkRuleView,
+  NodeStatus,
+} from '../snapshot.ts';
 import { GroupSlot, LEADER_MESSAGE_TYPES } from './group-slot.ts';
 import type { ActiveFinding, ReplayNodeState } from './state.ts';
 
@@ -27,11 +33,23 @@ export const APPLIED_ELECTION = 2;
 
 /** A message on the network; replaced, never edited, so that clones may share it. */
 export interface Flight {
-  /** Position of the event that sent it (Send or Duplicate); its `msg` is the message. */
+  /**
+   * Position of the event that sent it (Send or Duplicate); its `msg` is the message. -1 for
+   * a message the starting snapshot held, described by `known`.
+   */
   readonly pos: number;
+  readonly known?: HeldAtStart;
   readonly copyOf: string | null;
   readonly heldAtMs: number | null;
   readonly delayedUntilMs: number | null;
+}
+
+/** A message held on its link in the snapshot a trace starts from. */
+export interface HeldAtStart {
+  readonly msg: MessageSummary;
+  readonly group: number;
+  readonly seq: number;
+  readonly wallMs: number;
 }
 
 /** What the source of a trace records; an imported trace lacks some of it. */
@@ -69,9 +87,6 @@ class NodeSlot {
   }
 }
 
-// TODO(replay): a trace whose oldest segments were rotated away starts mid-run, and a node's
-// state stays unknown until its next state event; a snapshot line at the start of each
-// segment (a trace format change) would let the replay start complete.
 export class ReplayMachine {
   /** Events applied so far; the next event to apply is at this position. */
   position = 0;
@@ -93,6 +108,45 @@ export class ReplayMachine {
     private readonly facts: SourceFacts = sourceFacts(header),
   ) {
     this.wallMs = header.createdAtMs;
+  }
+
+  /**
+   * A machine at the moment a snapshot shows: a trace that starts mid-run (a recording whose
+   * oldest segments were rotated away) begins with one. What a `ClusterSnapshot` does not hold
+   * stays unknown until events tell it: the terms of entries before its log window, which
+   * findings were active, and messages in flight that were not held.
+   */
+  static fromSnapshot(header: TraceHeader, snap: ClusterSnapshot): ReplayMachine {
+    const m = new ReplayMachine(header);
+    m.seq = snap.seq;
+    m.wallMs = snap.wallMs;
+    m.paused = snap.paused;
+    m.speed = snap.speed;
+    m.tickMs = snap.tickMs;
+    const faults: Record<string, readonly string[]> = {};
+    for (const nv of snap.nodes) {
+      const n = new NodeSlot(nv.id);
+      n.status = nv.status;
+      n.tick = nv.tick;
+      n.address = nv.address;
+      n.faults = nv.faults;
+      faults[nv.id] = nv.faults;
+      for (const gv of nv.groups) n.groups.set(gv.group, GroupSlot.fromView(nv.id, gv));
+      m.nodes.set(nv.id, n);
+    }
+    m.startFaults = faults;
+    for (const l of snap.links) m.links.set(`${l.from}>${l.to}`, l);
+    m.partitions = snap.partitions.length > 1 ? snap.partitions : [];
+    for (const h of snap.held) {
+      m.flights.set(h.msgId, {
+        pos: -1,
+        known: { msg: heldMessage(h), group: h.group, seq: snap.seq, wallMs: h.heldAtMs },
+        copyOf: null,
+        heldAtMs: h.heldAtMs,
+        delayedUntilMs: null,
+      });
+    }
+    return m;
   }
 
   clone(): ReplayMachine {
@@ -401,6 +455,25 @@ export class ReplayMachine {
   findingList(): ActiveFinding[] {
     return [...this.findings.values()].sort((a, b) => a.raisedSeq - b.raisedSeq);
   }
+}
+
+/** A held message as a snapshot lists it: what it does not list is zero or empty. */
+function heldMessage(h: HeldMessageView): MessageSummary {
+  return {
+    type: h.type,
+    from: h.from,
+    to: h.to,
+    term: h.term,
+    logTerm: 0,
+    index: h.index,
+    commit: 0,
+    vote: 0,
+    reject: false,
+    rejectHint: 0,
+    entries: [],
+    entryCount: h.entries,
+    bytes: 0,
+  };
 }
 
 function isObject(v: unknown): boolean {

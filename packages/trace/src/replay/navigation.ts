@@ -32,16 +32,26 @@ class MomentIndex {
   readonly all = new Int32Column(256);
   readonly byNode = new Map<number, Int32Column>();
 
-  add(pos: number, nodes: readonly number[], global: boolean): void {
-    if (global) this.all.push(pos);
-    for (const n of nodes) {
-      let col = this.byNode.get(n);
-      if (col === undefined) {
-        col = new Int32Column(64);
-        this.byNode.set(n, col);
-      }
-      col.push(pos);
+  /** A moment concerning nodes `a`, `b` and `c` (0: none; repeats count once). */
+  add(pos: number, a: number, b: number, c: number): void {
+    this.all.push(pos);
+    this.addNodes(pos, a, b, c);
+  }
+
+  /** Only the per-node columns (`any` needs no global column). */
+  addNodes(pos: number, a: number, b: number, c: number): void {
+    if (a !== 0) this.node(a).push(pos);
+    if (b !== 0 && b !== a) this.node(b).push(pos);
+    if (c !== 0 && c !== a && c !== b) this.node(c).push(pos);
+  }
+
+  private node(n: number): Int32Column {
+    let col = this.byNode.get(n);
+    if (col === undefined) {
+      col = new Int32Column(64);
+      this.byNode.set(n, col);
     }
+    return col;
   }
 
   bytes(): number {
@@ -58,18 +68,28 @@ export class Navigator {
 
   /** Events recorded; every position below is an `any` moment, so that needs no column. */
   private length = 0;
+  private readonly any = this.index('any');
+  private readonly message = this.index('message');
 
   /** Records the event at `pos`, given what applying it did (APPLIED_* flags). */
   add(pos: number, e: TraceEvent, did: number): void {
     this.length = pos + 1;
-    const nodes = nodesConcerned(e);
-    const kinds: MomentKind[] = ['any'];
-    if (did & APPLIED_ELECTION) kinds.push('election');
-    if (did & APPLIED_COMMIT) kinds.push('commit');
-    if (e.kind === 'finding') kinds.push('finding');
-    if (e.kind === 'net') kinds.push('message');
-    if (e.kind === 'control') kinds.push('fault');
-    for (const k of kinds) this.index(k).add(pos, nodes, k !== 'any');
+    // Up to three nodes, without an array per event: most events are a million of these.
+    const a = e.node;
+    let b = 0;
+    let c = 0;
+    if (e.kind === 'net') {
+      b = e.msg.from;
+      c = e.msg.to;
+    } else if (e.kind === 'control' && typeof e.detail.node === 'number') {
+      b = e.detail.node;
+    }
+    this.any.addNodes(pos, a, b, c);
+    if (did & APPLIED_ELECTION) this.index('election').add(pos, a, b, c);
+    if (did & APPLIED_COMMIT) this.index('commit').add(pos, a, b, c);
+    if (e.kind === 'finding') this.index('finding').add(pos, a, b, c);
+    else if (e.kind === 'net') this.message.add(pos, a, b, c);
+    else if (e.kind === 'control') this.index('fault').add(pos, a, b, c);
   }
 
   /** The position of the first such moment at or after position `from`, or -1. */

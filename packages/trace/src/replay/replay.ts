@@ -14,21 +14,27 @@
  */
 
 import type { TraceEvent, TraceHeader } from '../events.ts';
-import { parseTrace, type Trace, type TraceError } from '../ndjson.ts';
+import type { Trace, TraceError } from '../ndjson.ts';
+import type { ClusterSnapshot } from '../snapshot.ts';
 import { EntryBook } from './entry-book.ts';
 import { termAt } from './log-runs.ts';
 import { ReplayMachine } from './machine.ts';
 import { type MomentKind, Navigator } from './navigation.ts';
 import { type ReplaySnapshot, toSnapshot } from './snapshot-view.ts';
 import type { InFlightMessage, ReplayState } from './state.ts';
-import { EventStore } from './store.ts';
+import { EventStore, type StoreLayout } from './store.ts';
 
 export const DEFAULT_CHECKPOINT_EVERY = 1000;
 
 export interface TraceReplayOptions {
   /** Events between checkpoints: the most `stateAt` ever applies. Default 1000. */
   checkpointEvery?: number;
-  /** Share repeated parts of events to save memory (see `EventStore`). Default true. */
+  /**
+   * How events are kept (see `EventStore`): `columns` (default) or `objects`. `intern: false`
+   * keeps the objects as given.
+   */
+  layout?: StoreLayout;
+  /** With `layout: 'objects'`, share repeated parts of events. Default true. */
   intern?: boolean;
   /** What the source of the trace does not record, in plain words (from the importer). */
   unknowns?: readonly string[];
@@ -38,6 +44,11 @@ export interface TraceReplayOptions {
    * them; `openTrace` sets it. Default false.
    */
   adoptEvents?: boolean;
+  /**
+   * The cluster before the first event, for a trace that starts mid-run (`Trace.snapshot`):
+   * replay starts from it rather than from nothing.
+   */
+  start?: ClusterSnapshot;
 }
 
 export interface ReplayStats {
@@ -60,16 +71,6 @@ export interface LogEntryView {
 }
 
 export type OpenTraceResult = { ok: true; replay: TraceReplay } | { ok: false; error: TraceError };
-
-/** Parses a trace file (native or etcd raft) and opens it for replay. */
-export function openTrace(text: string, options: TraceReplayOptions = {}): OpenTraceResult {
-  const parsed = parseTrace(text);
-  if (!parsed.ok) return parsed;
-  return {
-    ok: true,
-    replay: TraceReplay.fromTrace(parsed.trace, { adoptEvents: true, ...options }),
-  };
-}
 
 export class TraceReplay {
   readonly header: TraceHeader;
@@ -97,17 +98,27 @@ export class TraceReplay {
     this.header = header;
     this.unknowns = options.unknowns ?? [];
     this.checkpointEvery = every;
+    const intern = options.intern ?? true;
     this.store = new EventStore({
-      intern: options.intern ?? true,
+      layout: intern ? (options.layout ?? 'columns') : 'objects',
+      intern,
       adopt: options.adoptEvents ?? false,
     });
-    this.head = new ReplayMachine(header);
+    this.head =
+      options.start !== undefined
+        ? ReplayMachine.fromSnapshot(header, options.start)
+        : new ReplayMachine(header);
+    if (options.start !== undefined) this.book.observeSnapshot(options.start);
     this.checkpoints = [this.head.clone()];
     for (const e of events) this.append(e);
   }
 
   static fromTrace(trace: Trace, options: TraceReplayOptions = {}): TraceReplay {
-    return new TraceReplay(trace.header, trace.events, { unknowns: trace.unknowns, ...options });
+    return new TraceReplay(trace.header, trace.events, {
+      unknowns: trace.unknowns,
+      ...(trace.snapshot !== undefined ? { start: trace.snapshot } : {}),
+      ...options,
+    });
   }
 
   /** Adds the next event; its `seq` must exceed every earlier one (else this throws). */
@@ -248,6 +259,21 @@ export class TraceReplay {
 
   private view(m: ReplayMachine): ReplayState {
     const inFlight: InFlightMessage[] = m.flightList().map(([msgId, f]) => {
+      if (f.known !== undefined) {
+        return {
+          msgId,
+          from: f.known.msg.from,
+          to: f.known.msg.to,
+          group: f.known.group,
+          msg: f.known.msg,
+          sentSeq: f.known.seq,
+          sentAtMs: f.known.wallMs,
+          copyOf: f.copyOf,
+          held: f.heldAtMs !== null,
+          heldAtMs: f.heldAtMs,
+          delayedUntilMs: f.delayedUntilMs,
+        };
+      }
       const sent = this.store.get(f.pos);
       if (sent.kind !== 'net') throw new Error(`replay: flight ${msgId} not sent by a net event`);
       return {

@@ -429,6 +429,11 @@ export class RaftCluster implements Cluster {
     return await this.requests.get(key, opts);
   }
 
+  /** Client request ids the logs this cluster started from already hold; new ones skip them. */
+  reserveRequestIds(ids: Iterable<string>): void {
+    this.requests.reserve(ids);
+  }
+
   /** The node leading `group` at the highest term among running nodes, or null. */
   leaderOf(group = 1): number | null {
     return leaderAmong(this.nodes, group);

@@ -39,10 +39,17 @@ export {
   type SimulatedClock,
 } from './options.ts';
 export * from './recording/index.ts';
+export { KEY_BYTES_MAX, VALUE_BYTES_MAX } from './requests.ts';
+export {
+  type SimulatedStart,
+  SimulateFromError,
+  type SimulateFromErrorCode,
+  type SimulateFromInput,
+  simulateFrom,
+} from './simulate-from.ts';
 export {
   type DurableStorageSetup,
   durableStorageFactory,
   hasDurableStore,
   type StorageFactory,
 } from './storage/open.ts';
-export { KEY_BYTES_MAX, VALUE_BYTES_MAX } from './requests.ts';

@@ -84,6 +84,19 @@ export class ClientRequests {
     return t;
   }
 
+  /**
+   * Marks ids as used: the logs this cluster started from hold them (simulate-from.ts), and a
+   * new request under an old id would be taken for a duplicate and never applied.
+   */
+  reserve(ids: Iterable<string>): void {
+    for (const id of ids) {
+      const m = /^([a-z]+\d+)\.(\d+)$/.exec(id);
+      if (m === null) continue;
+      const key = m[1] as string;
+      this.counters.set(key, Math.max(this.counters.get(key) ?? 0, Number(m[2])));
+    }
+  }
+
   /** Ids are unique for the life of the cluster, across restarts of the node. */
   private nextId(prefix: string, node: number): string {
     const key = `${prefix}${node}`;

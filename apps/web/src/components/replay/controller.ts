@@ -20,7 +20,7 @@ import type { ReplayBackend } from './backend.ts';
 import type { JumpKind, ReplayFrame } from './engine.ts';
 
 /** Feed sentences are built from at most this many of the frame's last events. */
-const FEED_FROM_EVENTS = 800;
+const FEED_FROM_EVENTS = 600;
 
 export type Target = { seq: number } | { position: number };
 

@@ -21,7 +21,7 @@ import {
 } from '@raftlens/trace';
 
 /** Events before the cursor sent with each frame: the views' history at that moment. */
-export const FRAME_WINDOW_EVENTS = 3000;
+export const FRAME_WINDOW_EVENTS = 1200;
 
 /** Moments one can jump between; `fault` is the trace's word for control actions. */
 export const JUMP_KINDS = ['election', 'commit', 'finding', 'fault'] as const;

@@ -53,6 +53,10 @@ const SERVER_ERROR_STATUS = {
   SeqOutOfRange: 409,
   /** A fork's replay did not follow the original run (a bug, or inputs the log missed). */
   ForkDiverged: 500,
+  /** A simulated start from a past point: the trace does not record the stores' contents. */
+  StateNotRecorded: 409,
+  /** A simulated start from a cluster whose stores cannot all be read here. */
+  SimulateFromUnsupported: 409,
   /** No guided scenario has this id. */
   UnknownScenario: 404,
   /** The cluster is hosted, but no guided scenario drives it. */

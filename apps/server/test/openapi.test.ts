@@ -10,6 +10,7 @@ const ROUTES = [
   ['get', '/api/clusters/{cluster}'],
   ['delete', '/api/clusters/{cluster}'],
   ['post', '/api/clusters/{cluster}/fork'],
+  ['post', '/api/clusters/{cluster}/simulate-from'],
   ['get', '/api/clusters/{cluster}/diagnosis'],
   ['get', '/api/clusters/{cluster}/trace'],
   ['get', '/api/clusters/{cluster}/stream'],

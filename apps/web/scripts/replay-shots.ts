@@ -70,7 +70,9 @@ try {
   const partition =
     replay.events(replay.firstSeq, replay.lastSeq, 1e7).find((e) => e.name === 'PartitionSet')
       ?.seq ?? replay.firstSeq;
-  const electionAfter = replay.next(partition, 'election') ?? replay.lastSeq;
+  const elected = replay.next(partition, 'election') ?? replay.lastSeq;
+  // A little after the election, once the new leader's progress tracker has news.
+  const electionAfter = replay.next(elected, 'commit') ?? elected;
 
   const page = await browser.newPage();
   await page.setViewportSize({ width: 1600, height: 1000 });

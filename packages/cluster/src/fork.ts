@@ -40,8 +40,8 @@ export class ForkError extends Error {
 
 export const CANNOT_FORK_LIVE_MESSAGE =
   'a live run cannot be replayed exactly: its nodes ran on wall-clock timers over real ' +
-  'sockets, so no seed determines what happened; a simulated cluster can instead be started ' +
-  "from the nodes' state at that point of the recording";
+  'sockets, so no seed determines what happened; instead, a simulated cluster can be started ' +
+  "from the nodes' state (their logs, terms and configuration) as it is now (simulateFrom)";
 
 export interface ForkInput {
   /** The fork's name. */

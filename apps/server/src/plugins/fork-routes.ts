@@ -6,10 +6,19 @@
  *
  * Only a simulated run can be replayed: a live one ran on wall-clock timers and real sockets,
  * so nothing determines what it would do again, and the route says so (`CannotForkLive`).
+ * What a live run can do instead is `POST /api/clusters/{c}/simulate-from`: a simulated
+ * cluster started from every node's store as it is now.
  */
 
 import { join } from 'node:path';
-import { type Cluster, ForkError, forkCluster, RaftCluster } from '@raftlens/cluster';
+import {
+  type Cluster,
+  ForkError,
+  forkCluster,
+  RaftCluster,
+  SimulateFromError,
+  simulateFrom,
+} from '@raftlens/cluster';
 import { Type } from 'typebox';
 import { ApiError } from '../errors.ts';
 import { CLUSTER_NAME_PATTERN, ClusterParams, ERROR_RESPONSES } from '../schemas/common.ts';
@@ -41,10 +50,10 @@ const ForkAnswer = Type.Object({
 /** Longest cluster name the API accepts (see CLUSTER_NAME_PATTERN). */
 const NAME_MAX = 63;
 
-/** `<source>-fork-<k>` with the smallest k not taken, cut to fit the name pattern. */
-function defaultName(source: string, taken: (name: string) => boolean): string {
+/** `<source>-<kind>-<k>` with the smallest k not taken, cut to fit the name pattern. */
+function defaultName(source: string, kind: string, taken: (name: string) => boolean): string {
   for (let k = 1; ; k++) {
-    const suffix = `-fork-${k}`;
+    const suffix = `-${kind}-${k}`;
     const name = `${source.slice(0, NAME_MAX - suffix.length)}${suffix}`;
     if (!taken(name)) return name;
   }
@@ -56,8 +65,8 @@ function forkable(cluster: Cluster, atSeq: number): RaftCluster {
     throw new ApiError(
       'CannotForkLive',
       `cluster ${cluster.name} is live: a live run cannot be replayed exactly, since no seed ` +
-        'determines what its nodes did; a simulated cluster can instead be started from the ' +
-        "nodes' state at that point of the recording",
+        'determines what its nodes did; instead, POST .../simulate-from starts a simulated ' +
+        "cluster from the nodes' state (their logs, terms and configuration) as it is now",
       { cluster: cluster.name },
     );
   }
@@ -75,8 +84,33 @@ function forkable(cluster: Cluster, atSeq: number): RaftCluster {
 }
 
 function toApiError(err: unknown): unknown {
-  return err instanceof ForkError ? new ApiError(err.code, err.message, err.detail) : err;
+  return err instanceof ForkError || err instanceof SimulateFromError
+    ? new ApiError(err.code, err.message, err.detail)
+    : err;
 }
+
+const SimulateFromBody = Type.Object(
+  {
+    atSeq: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'The event to start from; only the present (the last event) is possible, since the ' +
+          'trace does not record log entries’ data. Default the present.',
+      }),
+    ),
+    name: Type.Optional(
+      Type.String({ pattern: CLUSTER_NAME_PATTERN, description: 'Default `<cluster>-sim-<k>`.' }),
+    ),
+    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1 })),
+  },
+  { additionalProperties: false },
+);
+
+const SimulateFromAnswer = Type.Object({
+  cluster: Type.String({ description: 'The new simulated cluster, paused.' }),
+  atSeq: Type.Integer({ description: "The source's last event when its stores were read." }),
+});
 
 export const forkRoutes: RoutePlugin = async (app) => {
   app.post(
@@ -99,7 +133,8 @@ export const forkRoutes: RoutePlugin = async (app) => {
     async (request, reply) => {
       const { atSeq } = request.body;
       const source = forkable(app.clusters.get(request.params.cluster), atSeq);
-      const name = request.body.name ?? defaultName(source.name, (n) => app.clusters.has(n));
+      const name =
+        request.body.name ?? defaultName(source.name, 'fork', (n) => app.clusters.has(n));
       const options = { ...source.options, name };
       if (options.storage === 'durable') options.dataDir = join(app.clusterDefaults.dataDir, name);
       let seq = atSeq;
@@ -119,6 +154,54 @@ export const forkRoutes: RoutePlugin = async (app) => {
         throw toApiError(err);
       }
       return reply.code(201).send({ cluster: name, atSeq, seq });
+    },
+  );
+
+  app.post(
+    '/clusters/:cluster/simulate-from',
+    {
+      schema: {
+        tags: ['clusters'],
+        summary: "Start a simulated cluster from every node's state now (a live run included)",
+        description:
+          'Copies every node’s store (hard state, log entries with their terms and data, ' +
+          'snapshot, configuration) at one cut, the present, into a new simulated cluster, ' +
+          'paused, with the same options and network rules; its nodes start as restarting ' +
+          'nodes do. 409 `StateNotRecorded` for a past `atSeq`: the trace does not record ' +
+          'entries’ data. 409 `SimulateFromUnsupported` when a node is down, was added, or ' +
+          'runs in another process.',
+        params: ClusterParams,
+        body: SimulateFromBody,
+        response: { 201: SimulateFromAnswer, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const source = app.clusters.get(request.params.cluster);
+      if (!(source instanceof RaftCluster)) {
+        throw new ApiError(
+          'SimulateFromUnsupported',
+          `the stores of cluster ${source.name} are not in this process`,
+        );
+      }
+      const { atSeq, seed } = request.body;
+      const name = request.body.name ?? defaultName(source.name, 'sim', (n) => app.clusters.has(n));
+      const options = { ...source.options, name, mode: 'simulated' as const };
+      let cut = 0;
+      try {
+        await app.clusters.create(options, async (_options, log) => {
+          const started = await simulateFrom(source, {
+            name,
+            logger: log,
+            ...(atSeq !== undefined ? { atSeq } : {}),
+            ...(seed !== undefined ? { seed } : {}),
+          });
+          cut = started.atSeq;
+          return started.cluster;
+        });
+      } catch (err) {
+        throw toApiError(err);
+      }
+      return reply.code(201).send({ cluster: name, atSeq: cut });
     },
   );
 };

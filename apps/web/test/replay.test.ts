@@ -34,6 +34,19 @@ function run(): { text: string; events: TraceEvent[] } {
     tick: 0,
     detail: { groups: [[1], [2, 3]] },
   });
+  push({
+    kind: 'finding',
+    name: 'FindingRaised',
+    seq: 0,
+    wallMs: 1310,
+    node: 1,
+    group: 1,
+    tick: 0,
+    code: 'StaleLeader',
+    severity: 'warning',
+    summary: 'n1 leads term 2 but cannot reach a quorum',
+    nodes: [1],
+  });
   push(s('BecomeCandidate', 2, { term: 3, vote: 2, role: 'StateCandidate' }));
   push(s('BecomeLeader', 2, { term: 3, vote: 2, role: 'StateLeader', lastIndex: 2 }));
   // The fixtures number their own events; one sequence for all, in order.
@@ -181,6 +194,26 @@ describe('the replay controller', () => {
 
     expect(frames).toBe(1);
     expect(store.getState().replay?.position).toBe(trace.events.length - 1);
+  });
+
+  it('hands the findings open at the moment to the diagnosis, as the stream would', async () => {
+    const { store, c } = setup();
+    await c.open(trace.text, { kind: 'file', label: 'unit.ndjson' });
+    const raised = trace.events.findIndex((e) => e.kind === 'finding');
+
+    expect(store.getState().streamFindings).toMatchObject([
+      { code: 'StaleLeader', nodes: [1], seq: trace.events[raised]?.seq, wallMs: 1310 },
+    ]);
+    expect(store.getState().replay?.findings.map((f) => f.code)).toEqual(['StaleLeader']);
+    const version = store.getState().findingsVersion;
+
+    c.seek({ position: raised - 1 });
+    await c.settled();
+
+    expect(store.getState().streamFindings).toEqual([]);
+    expect(store.getState().findingsVersion).toBeGreaterThan(version);
+    expect(await c.jump('finding', 1)).toBe(true);
+    expect(store.getState().replay?.position).toBe(raised);
   });
 
   it('goes back to live on exit', async () => {

@@ -14,6 +14,7 @@ import { appendFeed } from '../../model/feed.ts';
 import type { AppStore } from '../../store/index.ts';
 import { markOf } from '../../store/ingest.ts';
 import type { OpenReplay, ReplaySource } from '../../store/replaySlice.ts';
+import { findingKey, type StreamFinding } from '../../store/scenarioSlice.ts';
 import { MARKS_CAPACITY, type TimelineMark } from '../../store/timelineSlice.ts';
 import { FEED_CAPACITY } from '../../store/traceSlice.ts';
 import type { ReplayBackend } from './backend.ts';
@@ -218,7 +219,18 @@ export class ReplayController {
       findings: frame.findings,
     };
     if (this.heading === frame.position) this.heading = null;
+    // The findings the trace had open at the moment stand in for the stream's; the diagnosis
+    // reruns once the cursor rests (not on every frame of a drag).
+    const findingsPatch =
+      this.want === null
+        ? {
+            streamFindings: streamFindingsOf(frame),
+            alarms: [],
+            findingsVersion: s.findingsVersion + 1,
+          }
+        : {};
     this.store.setState({
+      ...findingsPatch,
       replay,
       snapshot: frame.snapshot,
       traceVersion: s.traceVersion + 1,
@@ -231,6 +243,23 @@ export class ReplayController {
     });
     this.deps.onMoment?.(replay);
   }
+}
+
+/** A frame's active findings in the shape the stream's finding events take in the store. */
+export function streamFindingsOf(frame: ReplayFrame): StreamFinding[] {
+  return frame.findings.map((f) => {
+    const nodes = f.node > 0 ? [f.node] : [];
+    const raised = frame.events.find((e) => e.seq === f.raisedSeq);
+    return {
+      key: findingKey(f.code, nodes),
+      code: f.code,
+      severity: f.severity,
+      summary: f.summary,
+      nodes,
+      seq: f.raisedSeq,
+      wallMs: raised?.wallMs ?? frame.wallMs,
+    };
+  });
 }
 
 export function messageOf(err: unknown): string {

@@ -266,23 +266,25 @@ describe('evidence', () => {
           { kind: 'event', seq: 9999 },
           { kind: 'field', node: 1, path: 'groups.1.progress.5.match', value: 0 },
           { kind: 'field', node: 5, path: 'groups.1.commit', value: 0 },
+          { kind: 'field', node: 0, path: 'held.m2', value: {} },
         ],
       },
       ring,
     );
     expect(h.label).toBe('n1 cannot reach n3 and n5');
-    expect(h.msgIds).toEqual(['m1']);
+    expect(h.msgIds).toEqual(['m1', 'm2']);
     expect(h.seqs).toEqual([became.seq, 9999]);
-    expect(h.nodes).toEqual([1, 3, 5]);
+    expect(h.nodes).toEqual([1, 2, 3, 5]);
     expect(h.latestWallMs).toBe(1030);
-    expect(highlightCounts(h)).toBe('1 message, 2 events, 2 fields, 3 nodes');
+    expect(highlightCounts(h)).toBe('2 messages, 2 events, 3 fields, 4 nodes');
 
     const marks = progressMarks(h, 1, 1);
     expect([...marks.cells]).toEqual(['5.match']);
-    expect([...marks.rows].sort()).toEqual([5]);
+    // Row 5 for its field; rows 3 and 5 for the nodes the evidence names (not the leader).
+    expect([...marks.rows].sort()).toEqual([2, 3, 5]);
     // Another leader's tracker, or another group, is not marked by these fields.
     expect(progressMarks(h, 2, 1).cells.size).toBe(0);
-    expect(progressMarks(h, 1, 2).rows.size).toBe(0);
+    expect(progressMarks(h, 1, 2).cells.size).toBe(0);
     expect(progressMarks(null, 1, 1).rows.size).toBe(0);
   });
 });
@@ -292,6 +294,17 @@ describe('words and links', () => {
     expect(uiNodeWords('Node 3 is down')).toBe('n3 is down');
     expect(uiNodeWords('nodes 1, 2 and 4 voted for node 5.')).toBe('n1, n2 and n4 voted for n5.');
     expect(uiNodeWords('nodes 1 and 2')).toBe('n1 and n2');
+    expect(uiNodeWords('Entry 2 is on 2 of 5 voters (1, 5), needing 3.')).toBe(
+      'Entry 2 is on 2 of 5 voters (n1, n5), needing 3.',
+    );
+    expect(uiNodeWords('it has voters 1, 2 and 3')).toBe('it has voters n1, n2 and n3');
+    expect(uiNodeWords('3 voters have at least 2')).toBe('3 voters have at least 2');
+    expect(uiNodeWords('MsgApp messages from 1 to 3 are held; node 4 follows leader 2')).toBe(
+      'MsgApp messages from n1 to n3 are held; n4 follows leader n2',
+    );
+    expect(uiNodeWords('commit index went back from 5 to 3')).toBe(
+      'commit index went back from 5 to 3',
+    );
     expect(uiNodeWords('the node that won')).toBe('the node that won');
     expect(uiNodeWords('a quorum of 3 nodes; leader 2')).toBe('a quorum of 3 nodes; leader 2');
   });

@@ -25,10 +25,9 @@ export function SafetyAlarm() {
       {alarm && (
         <div className="safety-alarm" data-code={alarm.code}>
           <p className="alarm-head">
-            <span className="alarm-icon" aria-hidden="true">
-              ⛔
-            </span>
+            <StopSign />
             Safety violation
+            <span className="alarm-why"> · Raft promises this never happens</span>
             {alarms.length > 1 && <span className="alarm-more"> (1 of {alarms.length})</span>}
           </p>
           <p className="alarm-text">{uiNodeWords(alarm.summary)}</p>
@@ -64,6 +63,22 @@ export function SafetyAlarm() {
         </div>
       )}
     </div>
+  );
+}
+
+/** A stop sign drawn, not an emoji: projectors' machines do not all have an emoji font. */
+function StopSign() {
+  return (
+    <svg className="alarm-icon" viewBox="0 0 24 24" width="1.3em" height="1.3em" aria-hidden="true">
+      <path
+        d="M7.2 1h9.6L23 7.2v9.6L16.8 23H7.2L1 16.8V7.2z"
+        fill="#fff"
+        stroke="#7f1d1d"
+        strokeWidth="1"
+      />
+      <rect x="10.6" y="5" width="2.8" height="9" rx="1" fill="#b91c1c" />
+      <circle cx="12" cy="18" r="1.7" fill="#b91c1c" />
+    </svg>
   );
 }
 

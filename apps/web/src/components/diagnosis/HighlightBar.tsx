@@ -11,11 +11,12 @@ export function HighlightBar() {
   const h = useStore((s) => s.highlight);
   const setHighlight = useStore((s) => s.setHighlight);
 
-  // Bring the newest evidence into the space-time diagram's window.
+  // Bring the newest evidence into the space-time diagram's window; clearing follows live again.
   useEffect(() => {
     if (h?.latestWallMs == null) return;
-    const s = useStore.getState();
-    s.scrollTo(h.latestWallMs + Math.min(1000, s.windowSpanMs / 4));
+    // The window ends just after it: ordered by events, a busy second is more rows than fit.
+    useStore.getState().scrollTo(h.latestWallMs + 1);
+    return () => useStore.getState().setFollow(true);
   }, [h]);
 
   if (!h) return null;

@@ -22,6 +22,17 @@ export function evidenceHighlight(f: FindingLike, ring: TraceRing): Highlight {
     if (e.kind === 'field') {
       fields.push({ node: e.node, path: e.path });
       if (e.node > 0) nodes.add(e.node);
+      // A held message is named by its id in the cluster's `held` list.
+      const held = e.node === 0 && e.path.startsWith('held.') ? e.path.slice(5) : null;
+      const life = held ? ring.messageEvents(held) : [];
+      const first = life[0];
+      if (held && first) {
+        msgIds.add(held);
+        nodes.add(first.msg.from);
+        nodes.add(first.msg.to);
+        const last = life.at(-1)?.wallMs ?? first.wallMs;
+        latestWallMs = Math.max(latestWallMs ?? last, last);
+      }
       continue;
     }
     const i = ring.indexOfSeq(e.seq);
@@ -67,7 +78,7 @@ export function nodesHighlight(summary: string, nodes: readonly number[]): Highl
 /**
  * The progress tracker's highlighted cells: `<peer>.<field>` for fields of the leader's
  * `groups.<group>.progress.<peer>.<field>`, and `<peer>` for a whole row (the path names the
- * peer's progress, or the evidence is about that peer's own state).
+ * peer's progress, the evidence is about that peer's own state, or the finding names the peer).
  */
 export function progressMarks(
   h: Highlight | null,
@@ -89,6 +100,8 @@ export function progressMarks(
       rows.add(f.node);
     }
   }
+  // The peers the finding is about, as the leader tracks them.
+  for (const id of h.nodes) if (id !== leaderId) rows.add(id);
   return { rows, cells };
 }
 

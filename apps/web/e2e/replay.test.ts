@@ -313,6 +313,40 @@ describe('replaying recorded traces in the dashboard', () => {
     await expectLeaderAt(at);
   });
 
+  it('opens a trace dropped on the page', async () => {
+    await open(`?cluster=${cluster}`);
+    await page.getByTestId('mode-badge').getByText('LIVE').waitFor();
+    const files = await page.evaluateHandle((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped.ndjson', { type: 'application/x-ndjson' }));
+      return dt;
+    }, traceText);
+
+    await page.dispatchEvent('main', 'dragenter', { dataTransfer: files });
+    await page.getByText('Drop a trace to replay it').waitFor();
+    await page.dispatchEvent('main', 'drop', { dataTransfer: files });
+
+    await page.getByTestId('mode-badge').getByText('REPLAY').waitFor();
+    expect(await page.locator('.replay-source').textContent()).toBe('dropped.ndjson');
+    expect(await page.getByText('Drop a trace to replay it').count()).toBe(0);
+    await waitForSeq(replay.lastSeq);
+  });
+
+  it('copies a link to the moment shown', async () => {
+    await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const at = replay.next(0, 'election') ?? 5;
+    await open(`?cluster=${cluster}&at=${at}`);
+    await waitForSeq(at);
+    await page.keyboard.press('.');
+    const next = replay.next(at, 'any');
+
+    await page.getByRole('button', { name: 'Copy link' }).click();
+
+    await page.getByText('Link to this moment copied.').waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe(`${server.url}/?cluster=${cluster}&at=${next}`);
+  });
+
   it('rewinds the live cluster to its recording, at the present', async () => {
     await open(`?cluster=${cluster}`);
     await waitForNodes(page, 'the live cluster', (list) => list.length === 3);

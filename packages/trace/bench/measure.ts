@@ -54,11 +54,12 @@ export function summarize(ms: number[]): Summary {
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** Heap in use after a full collection, in MiB. */
-export function heapUsedMb(): number {
+/** Memory held after a full collection: the JS heap plus typed arrays' buffers, in MiB. */
+export function heldMb(): number {
   gc();
   gc();
-  return Math.round(process.memoryUsage().heapUsed / 1048576);
+  const m = process.memoryUsage();
+  return Math.round((m.heapUsed + m.arrayBuffers) / 1048576);
 }
 
 /** A seeded sequence of integers in [lo, hi]. */

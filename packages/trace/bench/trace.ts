@@ -4,10 +4,18 @@
  * Records a trace of a million events (by default from a simulated cluster of the real
  * runtime, `createCluster`; with `--source generator`, or when the runtime cannot start, from
  * the deterministic generator in `generate.ts`), then measures, on that trace as NDJSON text:
- * parsing, building the replay index, `stateAt` at 1,000 random sequence numbers, stepping
- * forward and back one event at a time, the `ClusterSnapshot` view, navigation, and the heap
- * the replay holds (with and without interning, and without checkpoints, to price each).
- * Prints one JSON object, with the machine it ran on.
+ *
+ * - opening it through the streaming reader (`createTraceReader`, fed 1 MiB text chunks as a
+ *   browser worker feeds a file's stream): parse and index in one pass, with throughput;
+ * - the previous approach in the same run (`parseTrace` to an array of events, then
+ *   `TraceReplay.fromTrace` keeping interned event objects), and the ratio of the two;
+ * - what building checkpoints costs within the index;
+ * - `stateAt` at 1,000 random sequence numbers, stepping forward and back one event at a
+ *   time, the `ClusterSnapshot` view, navigation;
+ * - the memory each replay holds (JS heap plus typed arrays, after a full collection).
+ *
+ * Prints one JSON object, with the machine it ran on. Times are wall clock (`ms`) and CPU
+ * time of this process (`cpuMs`): on a busy machine the first includes waiting for a core.
  *
  *   pnpm bench:trace [--events 1000000] [--source cluster|generator] [--seed 7] [--k 1000]
  *                    [--save trace.ndjson] [--file trace.ndjson]
@@ -18,10 +26,16 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { parseTrace, serializeTrace, type Trace, TraceReplay } from '../src/index.ts';
+import {
+  createTraceReader,
+  parseTrace,
+  serializeTrace,
+  type Trace,
+  TraceReplay,
+} from '../src/index.ts';
 import { recordClusterRun } from './cluster-run.ts';
 import { generateTrace } from './generate.ts';
-import { heapUsedMb, type Latency, seededInts, timeEach } from './measure.ts';
+import { heldMb, type Latency, seededInts, timeEach } from './measure.ts';
 
 interface Args {
   events: number;
@@ -113,13 +127,27 @@ function parse(text: string): Trace {
   return parsed.trace;
 }
 
-/** Heap held by the replay `make` returns, over `baseMb`, measured while it is reachable. */
-function heapHeldBy(make: () => TraceReplay, baseMb: number): number {
-  const held = make();
-  const mb = heapUsedMb() - baseMb;
-  // Reading the replay after the measurement keeps it reachable through it.
-  if (held.length < 0) throw new Error('negative length');
-  return mb;
+const CHUNK = 1 << 20;
+
+/** Opens the text as a browser worker does: chunks into the streaming reader. */
+function openStreaming(text: string, k: number): TraceReplay {
+  const reader = createTraceReader({ checkpointEvery: k });
+  for (let off = 0; off < text.length; off += CHUNK) {
+    if (!reader.push(text.slice(off, off + CHUNK))) break;
+  }
+  const opened = reader.finish();
+  if (!opened.ok) throw new Error(`${opened.error.code}: ${opened.error.message}`);
+  return opened.replay;
+}
+
+/** Wall and CPU milliseconds of `fn`; `keep` receives its result. */
+function timed<T>(fn: () => T, keep: (v: T) => void): { ms: number; cpuMs: number } {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  keep(fn());
+  const ms = Math.round(performance.now() - t0);
+  const c = process.cpuUsage(c0);
+  return { ms, cpuMs: Math.round((c.user + c.system) / 1000) };
 }
 
 function range(from: number, to: number): number[] {
@@ -161,66 +189,119 @@ async function main(): Promise<void> {
   const source = await record(args);
   const text = source.text;
   if (args.save !== undefined) writeFileSync(args.save, text);
-  const baseMb = heapUsedMb();
+  const textMb = Buffer.byteLength(text) / 1048576;
+  const baseMb = heldMb();
 
-  // Warm up the parser once, so that the figure is the parse, not the compiler.
-  parse(text);
-  let t0 = performance.now();
-  let trace: Trace | undefined = parse(text);
-  const parseMs = Math.round(performance.now() - t0);
-  const parsedMb = heapUsedMb() - baseMb;
-  t0 = performance.now();
-  // As `openTrace` does: the parsed events become the replay's.
-  let replay: TraceReplay | undefined = TraceReplay.fromTrace(trace, {
-    checkpointEvery: args.k,
-    adoptEvents: true,
-  });
-  const indexBuildMs = Math.round(performance.now() - t0);
-  trace = undefined;
-  const replayMb = heapUsedMb() - baseMb;
+  // Warm up both paths on the first 20 MB, so that the figures are the work, not the compiler.
+  const warm = text.slice(0, text.indexOf('\n', Math.min(text.length - 1, 20e6)) + 1);
+  openStreaming(warm, args.k);
+  TraceReplay.fromTrace(parse(warm), { layout: 'objects', adoptEvents: true });
 
-  const { latency, finalMatches, stats } = measureReplay(replay, source, args.seed);
+  // The streaming path: parse and index in one pass.
+  let replay: TraceReplay | undefined;
+  const open = timed(
+    () => openStreaming(text, args.k),
+    (r) => {
+      replay = r;
+    },
+  );
+  const replayMb = heldMb() - baseMb;
+  const { latency, finalMatches, stats } = measureReplay(replay as TraceReplay, source, args.seed);
   replay = undefined;
 
-  // The same trace kept as parsed (no interning), and without checkpoints, to price each.
-  const plainMb = heapHeldBy(
-    () => TraceReplay.fromTrace(parse(text), { checkpointEvery: args.k, intern: false }),
-    baseMb,
+  // The previous approach: an array of parsed events, then the index over interned objects.
+  let trace: Trace | undefined;
+  const oldParse = timed(
+    () => parse(text),
+    (t) => {
+      trace = t;
+    },
   );
-  const bareMb = heapHeldBy(
+  let old: TraceReplay | undefined;
+  const oldIndex = timed(
     () =>
-      TraceReplay.fromTrace(parse(text), {
-        checkpointEvery: Number.MAX_SAFE_INTEGER,
+      TraceReplay.fromTrace(trace as Trace, {
+        checkpointEvery: args.k,
+        layout: 'objects',
         adoptEvents: true,
       }),
-    baseMb,
+    (r) => {
+      old = r;
+    },
   );
+  const oldMb = heldMb() - baseMb;
+  old = undefined;
+
+  // What checkpoints cost in the index: the same events indexed with and without them.
+  const { events, header } = trace as unknown as Trace;
+  trace = undefined;
+  let kept: TraceReplay | undefined;
+  const keep = (r: TraceReplay) => {
+    kept = r;
+  };
+  const withCheckpoints = timed(
+    () => new TraceReplay(header, events, { checkpointEvery: args.k }),
+    keep,
+  );
+  const withCheckpointsMb = heldMb() - baseMb;
+  kept = undefined;
+  const bare = timed(
+    () => new TraceReplay(header, events, { checkpointEvery: Number.MAX_SAFE_INTEGER }),
+    keep,
+  );
+  const bareMb = heldMb() - baseMb;
+  if (old !== undefined || kept === undefined) throw new Error('unreachable');
 
   const mem = process.memoryUsage();
   const mb = (n: number) => Math.round(n / 1048576);
+  const perSec = (ms: number) => Math.round(stats.events / (ms / 1000));
+  const previousMs = oldParse.ms + oldIndex.ms;
+  const previousCpuMs = oldParse.cpuMs + oldIndex.cpuMs;
+  const ratio = (a: number, b: number) => Math.round((a / Math.max(1, b)) * 100) / 100;
   const out = {
     machine,
-    source: { kind: source.kind, events: stats.events, textMb: mb(text.length), ...source.detail },
-    parseMs,
-    parseEventsPerSec: Math.round(stats.events / (parseMs / 1000)),
-    indexBuildMs,
+    source: {
+      kind: source.kind,
+      events: stats.events,
+      textMb: Math.round(textMb),
+      ...source.detail,
+    },
+    open: {
+      path: 'createTraceReader, 1 MiB text chunks: parse + index in one pass',
+      ms: open.ms,
+      cpuMs: open.cpuMs,
+      eventsPerSec: perSec(open.ms),
+      mbPerSec: Math.round(textMb / (open.ms / 1000)),
+    },
+    previous: {
+      path: 'parseTrace to an array, then TraceReplay.fromTrace over interned objects',
+      parseMs: oldParse.ms,
+      indexBuildMs: oldIndex.ms,
+      ms: previousMs,
+      cpuMs: previousCpuMs,
+      eventsPerSec: perSec(previousMs),
+    },
+    speedup: ratio(previousMs, open.ms),
+    speedupCpu: ratio(previousCpuMs, open.cpuMs),
     checkpointEvery: stats.checkpointEvery,
     checkpoints: stats.checkpoints,
+    checkpointBuildMs: Math.max(0, withCheckpoints.ms - bare.ms),
+    indexFromParsedEventsMs: withCheckpoints.ms,
     latency,
-    heapMb: {
-      parsedEvents: parsedMb,
-      replayInterned: replayMb,
-      replayNotInterned: plainMb,
-      replayWithoutCheckpoints: bareMb,
-      checkpoints: replayMb - bareMb,
+    memoryMb: {
+      replay: replayMb,
+      previousReplay: oldMb,
+      previousOverNow: ratio(oldMb, replayMb),
+      checkpoints: withCheckpointsMb - bareMb,
       bytesPerEvent: Math.round((replayMb * 1048576) / stats.events),
-      note: 'heap after full GC, minus the heap holding the trace text; MiB',
+      typedColumns: Math.round(stats.columnBytes / 1048576),
+      note: 'JS heap + typed arrays after full GC, minus what was held before opening; MiB',
     },
     processMemoryMb: {
       rss: mb(mem.rss),
       heapUsed: mb(mem.heapUsed),
       heapTotal: mb(mem.heapTotal),
-      external: mb(mem.external),
+      arrayBuffers: mb(mem.arrayBuffers),
     },
     finalStateMatchesSource: finalMatches,
   };

@@ -8,6 +8,13 @@
  * always kept, and at least `maxBytes - 2 * maxBytes / segments` bytes of events stay on disk
  * once the bound is reached.
  *
+ * Each segment after the first starts with the cluster's snapshot (a `{"snapshot": ...}` line
+ * after the header, see docs/trace-format.md) when `snapshot` is given: once rotation has
+ * deleted the oldest segments, the recording still replays from its first line. The snapshot
+ * is taken when a segment fills, at the end of the current turn of the event loop (so that it
+ * shows the cluster between two steps, not in the middle of one); events recorded until then
+ * still go to the full segment. A segment past its size by a further eighth takes it at once.
+ *
  * Writes are batched: `record` only appends a line to a memory buffer; the buffer goes to
  * disk every `flushIntervalMs` or when `flushBytes` are waiting, in one write per segment
  * touched. Nothing is fsynced: the trace is diagnostics, and a crash may lose the last batch.
@@ -19,7 +26,12 @@
 
 import { type FileHandle, mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { TraceEvent, TraceHeader } from '@raftlens/trace';
+import {
+  type ClusterSnapshot,
+  snapshotLine,
+  type TraceEvent,
+  type TraceHeader,
+} from '@raftlens/trace';
 import { removeStaleSegments, type Segment, segmentName } from './segments.ts';
 
 export interface TraceRecorderOptions {
@@ -28,6 +40,12 @@ export interface TraceRecorderOptions {
   /** Bound on the bytes of all segments together. */
   maxBytes: number;
   header: TraceHeader;
+  /**
+   * The cluster's present state, for the snapshot line that starts each new segment. Without
+   * it, segments start with the header alone, and a recording whose oldest segments were
+   * deleted replays from a cluster it knows nothing of.
+   */
+  snapshot?: () => ClusterSnapshot;
   /** How many parts the bound is cut into (default 8): the unit of deletion. */
   segments?: number;
   /** Longest time an event waits in memory before it is written (default 200 ms). */
@@ -53,6 +71,9 @@ export interface TraceRecorderStats {
   droppedOversize: number;
   droppedBuffer: number;
   droppedOutOfOrder: number;
+  /** Segments started with a snapshot line, and snapshots left out (too big, or failed). */
+  snapshots: number;
+  snapshotsSkipped: number;
   /** Sequence numbers of the oldest and newest event on disk; 0 when none. */
   firstSeq: number;
   lastSeq: number;
@@ -90,6 +111,8 @@ interface Pending {
   line: string;
   bytes: number;
   seq: number;
+  /** Set on the mark where a new segment starts: `line` is then its snapshot line, or ''. */
+  starts?: true;
 }
 
 class SegmentedRecorder implements DiskTraceRecorder {
@@ -109,12 +132,18 @@ class SegmentedRecorder implements DiskTraceRecorder {
   private nextSegment = 1;
   private closed = false;
   private lastSeqSeen = 0;
+  /** Bytes of the segment `record` is filling (header and snapshot line included). */
+  private filling: number;
+  /** A snapshot is asked for, to start the next segment. */
+  private snapshotDue = false;
   private readonly counts = {
     recorded: 0,
     written: 0,
     droppedOversize: 0,
     droppedBuffer: 0,
     droppedOutOfOrder: 0,
+    snapshots: 0,
+    snapshotsSkipped: 0,
   };
   private lastError: string | null = null;
 
@@ -132,6 +161,7 @@ class SegmentedRecorder implements DiskTraceRecorder {
           'header and at least 1 KiB of events',
       );
     }
+    this.filling = this.headerBytes;
     this.flushBytes = opts.flushBytes ?? DEFAULTS.flushBytes;
     this.flushIntervalMs = opts.flushIntervalMs ?? DEFAULTS.flushIntervalMs;
     this.bufferBytesMax = opts.bufferBytesMax ?? DEFAULTS.bufferBytesMax;
@@ -156,6 +186,7 @@ class SegmentedRecorder implements DiskTraceRecorder {
       this.counts.droppedOversize++;
       return;
     }
+    if (this.opts.snapshot !== undefined) this.planSegments(bytes);
     this.buffer.push({ line, bytes, seq: e.seq });
     this.bufferBytes += bytes;
     if (this.bufferBytes > this.bufferBytesMax) this.shedOldest();
@@ -163,14 +194,64 @@ class SegmentedRecorder implements DiskTraceRecorder {
     else this.schedule();
   };
 
+  /**
+   * With snapshots, segments are cut as events are recorded, not as they are written: the
+   * snapshot must show the cluster at the cut. A full segment asks for one at the end of this
+   * turn; one that overflows by an eighth more takes it now.
+   */
+  private planSegments(bytes: number): void {
+    this.filling += bytes;
+    const max = this.segmentBytesMax;
+    if (this.filling > max + max / 8) {
+      this.startSegment();
+    } else if (this.filling > max && !this.snapshotDue) {
+      this.snapshotDue = true;
+      queueMicrotask(() => {
+        if (this.snapshotDue && !this.closed) this.startSegment();
+      });
+    }
+  }
+
+  /** Marks the start of a new segment in the buffer, with the cluster's snapshot now. */
+  private startSegment(): void {
+    this.snapshotDue = false;
+    let line = '';
+    try {
+      const snap = (this.opts.snapshot as () => ClusterSnapshot)();
+      line = `${snapshotLine(snap)}\n`;
+      if (snap.seq !== this.lastSeqSeen) line = '';
+    } catch (err) {
+      this.lastError = err instanceof Error ? err.message : String(err);
+      this.opts.onError?.(err);
+    }
+    let bytes = Buffer.byteLength(line);
+    // A snapshot that leaves no room for events in a segment is left out.
+    if (this.headerBytes + bytes + 1024 > this.segmentBytesMax) {
+      line = '';
+      bytes = 0;
+    }
+    if (line === '') this.counts.snapshotsSkipped++;
+    this.buffer.push({ line, bytes, seq: this.lastSeqSeen, starts: true });
+    this.bufferBytes += bytes;
+    this.filling = this.headerBytes + bytes;
+  }
+
   private shedOldest(): void {
     let cut = 0;
+    let mark: Pending | undefined;
     while (this.bufferBytes > this.bufferBytesMax && cut < this.buffer.length) {
-      this.bufferBytes -= (this.buffer[cut] as Pending).bytes;
+      const p = this.buffer[cut] as Pending;
+      this.bufferBytes -= p.bytes;
+      if (p.starts) mark = p;
       cut++;
     }
     this.buffer.splice(0, cut);
-    this.counts.droppedBuffer += cut;
+    this.counts.droppedBuffer += cut - (mark !== undefined ? 1 : 0);
+    // The newest segment start shed stays: the events after it belong to a new segment.
+    if (mark !== undefined) {
+      this.buffer.unshift(mark);
+      this.bufferBytes += mark.bytes;
+    }
   }
 
   private schedule(): void {
@@ -208,14 +289,22 @@ class SegmentedRecorder implements DiskTraceRecorder {
 
   /** Writes a batch: one write per segment it touches, rotating and deleting as it goes. */
   private async write(batch: Pending[]): Promise<void> {
+    const planned = this.opts.snapshot !== undefined;
     let i = 0;
     while (i < batch.length) {
-      const seg = await this.segmentWithRoom((batch[i] as Pending).bytes);
+      const first = batch[i] as Pending;
+      if (first.starts) {
+        await this.newSegment(first.line, first.bytes);
+        i++;
+        continue;
+      }
+      const seg = planned ? await this.currentSegment() : await this.segmentWithRoom(first.bytes);
       const lines: string[] = [];
       let bytes = 0;
       while (i < batch.length) {
         const p = batch[i] as Pending;
-        if (seg.bytes + bytes + p.bytes > this.segmentBytesMax) break;
+        if (p.starts) break;
+        if (!planned && seg.bytes + bytes + p.bytes > this.segmentBytesMax) break;
         lines.push(p.line);
         bytes += p.bytes;
         if (seg.firstSeq === 0) seg.firstSeq = p.seq;
@@ -229,27 +318,41 @@ class SegmentedRecorder implements DiskTraceRecorder {
     }
   }
 
+  /** The segment being written, or a first one. */
+  private async currentSegment(): Promise<Segment> {
+    const cur = this.segments[this.segments.length - 1];
+    if (cur !== undefined && this.current !== null) return cur;
+    return this.newSegment('', 0);
+  }
+
   /** The current segment if `bytes` more fit in it, else a new one. */
   private async segmentWithRoom(bytes: number): Promise<Segment> {
     const cur = this.segments[this.segments.length - 1];
     if (cur !== undefined && this.current !== null && cur.bytes + bytes <= this.segmentBytesMax) {
       return cur;
     }
+    return this.newSegment('', 0);
+  }
+
+  /** Closes the current segment and starts the next: the header, then `snapshot` (a line or ''). */
+  private async newSegment(snapshot: string, snapshotBytes: number): Promise<Segment> {
     if (this.current !== null) {
       await this.current.close();
       this.current = null;
     }
-    await this.makeRoom(this.headerBytes);
+    await this.makeRoom(this.headerBytes + snapshotBytes);
     const n = this.nextSegment++;
     const file = path.join(this.opts.dir, segmentName(n));
     const handle = await open(file, 'w');
-    await handle.write(this.headerLine);
+    await handle.write(this.headerLine + snapshot);
     this.current = handle;
+    if (snapshot !== '') this.counts.snapshots++;
     const seg: Segment = {
       n,
       file,
-      bytes: this.headerBytes,
+      bytes: this.headerBytes + snapshotBytes,
       headerBytes: this.headerBytes,
+      snapshotBytes,
       firstSeq: 0,
       lastSeq: 0,
     };
@@ -286,10 +389,15 @@ class SegmentedRecorder implements DiskTraceRecorder {
     }
     try {
       yield this.headerLine;
+      let first = true;
       for (const { seg, handle, end } of opened) {
-        if (end <= seg.headerBytes) continue;
+        // The first segment's snapshot line starts the trace; the others' would repeat
+        // what the events before them already say.
+        const start = first ? seg.headerBytes : seg.headerBytes + seg.snapshotBytes;
+        first = false;
+        if (end <= start) continue;
         const stream = handle.createReadStream({
-          start: seg.headerBytes,
+          start,
           end: end - 1,
           encoding: 'utf8',
           autoClose: false,

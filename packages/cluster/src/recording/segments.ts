@@ -1,7 +1,8 @@
 /**
  * The files of a recording: numbered segments `trace-000001.ndjson`, `trace-000002.ndjson`, ...
- * in one folder. Each segment starts with the trace header, so any single segment is itself a
- * valid trace that `parseTrace` opens.
+ * in one folder. Each segment starts with the trace header (and, after the first, a snapshot
+ * line when the recorder takes snapshots), so any single segment is itself a valid trace that
+ * `parseTrace` opens and the replay starts at the right state.
  */
 
 import { readdir, rm } from 'node:fs/promises';
@@ -21,6 +22,8 @@ export interface Segment {
   bytes: number;
   /** Bytes of the header line at its start. */
   headerBytes: number;
+  /** Bytes of the snapshot line after the header; 0 when none. */
+  snapshotBytes: number;
   firstSeq: number;
   lastSeq: number;
 }

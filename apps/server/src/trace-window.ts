@@ -19,10 +19,15 @@ export class TraceWindow {
   ) {
     if (!(eventsMax >= 1)) throw new Error(`a trace window holds at least one event: ${eventsMax}`);
     this.ring = new Array(eventsMax);
-    this.unsubscribe = cluster.subscribe((event) => {
-      this.ring[this.count % this.eventsMax] = event;
-      this.count++;
-    });
+    // From the first retained event: a cluster that replaced another under its name has run a
+    // little before the window is made, and its first events explain its start.
+    this.unsubscribe = cluster.subscribe(
+      (event) => {
+        this.ring[this.count % this.eventsMax] = event;
+        this.count++;
+      },
+      { fromSeq: 1 },
+    );
   }
 
   /** The retained events, oldest first. */

@@ -62,6 +62,8 @@ export class Viewer {
   private sent = { seq: 0, received: 0 };
   private answeredPing = true;
   private stateRequested = false;
+  /** A `reset` frame queued and not yet handed to the socket; kept through cuts. */
+  private pendingReset: Frame | null = null;
   private malformedCount = 0;
   private readonly stats = { framesSent: 0, eventsSent: 0, cuts: 0, eventsMissed: 0 };
 
@@ -140,11 +142,17 @@ export class Viewer {
   /**
    * Starts the viewer over on another cluster: whatever it was waiting for belongs to the old
    * one, so the queue is dropped and a lagging viewer is back in step with the `reset` frame.
+   * Unlike any other frame, a reset is never cut: the viewer must drop the old trace, and a
+   * later `state` would not tell it to. It is sent once the socket drains.
    */
   reset(frame: Frame): void {
+    if (!this.open) return;
     this.dropQueue();
     this.lagging = false;
-    this.offer(frame);
+    this.pendingReset = frame;
+    this.queue.push(frame);
+    this.queuedBytes += frame.bytes;
+    this.pump();
   }
 
   /** Answers a viewer's malformed message; a viewer that keeps sending them is disconnected. */
@@ -195,6 +203,7 @@ export class Viewer {
       if (this.socket.bufferedAmount >= this.limits.socketBufferedBytesMax) return;
       const frame = this.queue.shift() as Frame;
       this.queuedBytes -= frame.bytes;
+      if (frame === this.pendingReset) this.pendingReset = null;
       this.socket.send(frame.data, (err) => this.onWritten(err));
       this.stats.framesSent++;
       this.stats.eventsSent += frame.events ?? 0;
@@ -229,6 +238,10 @@ export class Viewer {
       'viewer is not keeping up; its queue is cut',
     );
     this.dropQueue();
+    if (this.pendingReset !== null) {
+      this.queue.push(this.pendingReset);
+      this.queuedBytes += this.pendingReset.bytes;
+    }
     this.lagging = true;
     this.stats.cuts++;
   }

@@ -39,6 +39,9 @@ export class FakeClusterError extends Error {
   }
 }
 
+/** Events kept for subscribers that ask for earlier ones, as the runtime keeps 20,000. */
+const RETAINED_MAX = 20_000;
+
 interface FakeNode {
   id: number;
   status: 'running' | 'crashed';
@@ -49,6 +52,7 @@ export class FakeCluster implements Cluster {
   readonly name: string;
   private readonly nodes = new Map<number, FakeNode>();
   private readonly listeners = new Set<(e: TraceEvent) => void>();
+  private readonly retained: TraceEvent[] = [];
   private readonly kv = new Map<string, string>();
   private readonly links = new Map<string, LinkRuleView>();
   private readonly held: HeldMessageView[] = [];
@@ -102,7 +106,11 @@ export class FakeCluster implements Cluster {
     };
   }
 
-  subscribe(listener: (e: TraceEvent) => void): () => void {
+  /** As the runtime: `fromSeq` first replays the retained events from there on. */
+  subscribe(listener: (e: TraceEvent) => void, opts: { fromSeq?: number } = {}): () => void {
+    if (opts.fromSeq !== undefined) {
+      for (const e of this.retained) if (e.seq >= opts.fromSeq) listener(e);
+    }
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -314,6 +322,8 @@ export class FakeCluster implements Cluster {
   /** Emits an event with the next sequence number, as the runtime would. */
   emit(event: UnsequencedEvent): void {
     const full = { ...event, seq: ++this.seq } as TraceEvent;
+    this.retained.push(full);
+    if (this.retained.length > RETAINED_MAX * 1.25) this.retained.splice(0, RETAINED_MAX / 4);
     for (const listener of this.listeners) listener(full);
   }
 

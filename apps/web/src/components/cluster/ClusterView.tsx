@@ -6,6 +6,7 @@
 
 import { useMemo, useRef } from 'react';
 import { useElementSize } from '../../hooks/useElementSize.ts';
+import { selectSnapshot, useThrottledStore } from '../../hooks/useThrottledStore.ts';
 import { useTweenedLayout } from '../../hooks/useTweenedLayout.ts';
 import { ringLayout } from '../../model/ringLayout.ts';
 import { useStore } from '../../store/appStore.ts';
@@ -22,7 +23,10 @@ import { TimerLayer } from './TimerLayer.tsx';
 export function ClusterView() {
   const box = useRef<HTMLDivElement>(null);
   const { width, height } = useElementSize(box);
-  const snapshot = useStore((s) => s.snapshot);
+  // Nodes, links and captions redraw at most 20 times a second: their numbers cannot be read
+  // faster, and under load redrawing them every frame cost more than the moving messages, which
+  // keep their own per-frame layer.
+  const snapshot = useThrottledStore(selectSnapshot, 50);
   const group = useStore((s) => s.group);
   const items = useMemo(() => nodeGroups(snapshot, group), [snapshot, group]);
   const ids = useMemo(() => items.map((it) => it.node.id), [items]);

@@ -5,7 +5,8 @@ import { useStore } from '../../store/appStore.ts';
 /** Every field of the selected message, and its life on the network. */
 export function MessageDetails() {
   const msgId = useStore((s) => s.selectedMsgId);
-  useStore((s) => s.traceVersion);
+  // The message's life grows with the trace; with none selected there is nothing to follow.
+  useStore((s) => (s.selectedMsgId ? s.traceVersion : 0));
   const ring = useStore((s) => s.ring);
   const life = msgId ? ring.messageEvents(msgId) : [];
   const first = life[0];

@@ -133,6 +133,17 @@ async function replay(
       at: log.point(),
     });
 
+  // A long run takes a while to replay. The server must not stall meanwhile, but a turn of the
+  // event loop lets awaiting code run, which must happen at logged points only: so the replay
+  // gives the turn up only while no action it applied is still under way.
+  const underWay = new Set<Promise<unknown>>();
+  let turnStartedMs = Date.now();
+  const yieldNow = async () => {
+    if (underWay.size > 0 || Date.now() - turnStartedMs < TURN_MS) return;
+    await resumeWaiting();
+    turnStartedMs = Date.now();
+  };
+
   for (const e of entries) {
     if (reached() || e.seq >= atSeq) break;
     // Run the callbacks that ran before this point, and nothing else.
@@ -140,6 +151,7 @@ async function replay(
       const next = scheduler.nextAtMs();
       if (next === null || next > e.atMs) throw diverged('it ran out of callbacks', e);
       scheduler.runNext();
+      if ((log.ran() & 127) === 0) await yieldNow();
     }
     if (reached()) break;
     if (scheduler.now() < e.atMs) scheduler.advanceTo(e.atMs);
@@ -150,14 +162,23 @@ async function replay(
     } else {
       await resumeWaiting();
       if (fork.recorder.lastSeq() !== e.seq) throw diverged(`another event before ${e.method}`, e);
-      apply(fork, e.method, e.args);
+      const result = apply(fork, e.method, e.args);
+      if (result !== null) {
+        underWay.add(result);
+        const done = () => underWay.delete(result);
+        result.then(done, done);
+      }
       await resumeWaiting();
     }
   }
   while (!reached()) {
     if (!scheduler.runNext()) throw diverged('it ran out of callbacks', null);
+    if ((log.ran() & 127) === 0) await yieldNow();
   }
 }
+
+/** Longest stretch of replay, in wall ms, before the event loop gets a turn (when it may). */
+const TURN_MS = 50;
 
 /**
  * Lets code that awaits something run, as it did in the original between two turns of the
@@ -170,15 +191,18 @@ function resumeWaiting(): Promise<void> {
 /**
  * Calls an action on the fork as the original was called. Its outcome is the original's, a
  * failure included (stepping a running cluster fails the same way twice), and nobody waits for
- * it: a write resolves in the fork's own time.
+ * it: a write resolves in the fork's own time. Returns its promise, if it gave one.
  */
-function apply(fork: RaftCluster, method: string, args: unknown[]): void {
+function apply(fork: RaftCluster, method: string, args: unknown[]): Promise<unknown> | null {
   const fn = (fork as unknown as Record<string, (...a: unknown[]) => unknown>)[method];
   if (typeof fn !== 'function') throw new Error(`no action ${method}`);
   try {
     const result = fn.apply(fork, structuredClone(args));
-    if (result instanceof Promise) result.catch(() => {});
+    if (!(result instanceof Promise)) return null;
+    result.catch(() => {});
+    return result;
   } catch {
     // Refused the same way as in the original.
+    return null;
   }
 }

@@ -208,7 +208,7 @@ describe('the columnar store', () => {
     const base = run.events.find((e) => e.kind === 'state' && e.msg) as TraceEvent;
     const net = run.events.find((e) => e.kind === 'net' && e.name === 'Send') as TraceEvent;
     const odd: TraceEvent[] = [
-      { ...base, seq: 1, extra: 'kept' } as TraceEvent,
+      { ...base, seq: 1, extra: 'kept' } as unknown as TraceEvent,
       { ...base, seq: 2, term: 2 ** 40 } as TraceEvent,
       { ...net, seq: 3, msgId: 'abc' } as TraceEvent,
       { ...net, seq: 4, msgId: '01.2' } as TraceEvent,

@@ -10,12 +10,13 @@
  * catch up with the cluster quickly.
  *
  * Usage: tsx apps/web/scripts/bench-ui.ts [--seconds 10] [--target 2000] [--tick-ms 10]
- *        [--heartbeat 1] [--writers 3]
+ *        [--heartbeat 1] [--writers 3] [--build]; the bench tunes the number of writers from
+ *        --writers, and builds the dashboard when apps/web/dist is missing or with --build.
  */
 
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { StreamMessage } from '@raftlens/trace';
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     heartbeat: { type: 'string', default: '1' },
     writers: { type: 'string', default: '3' },
     nodes: { type: 'string', default: '9' },
+    build: { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -89,33 +91,79 @@ class MessageCounter {
   }
 }
 
-/** Client writers in a closed loop, each waiting for its write to apply before the next. */
-function startWriters(server: RunningServer, n: number) {
-  let stop = false;
+/**
+ * Client writers in a closed loop, each waiting for its write to apply before the next. The
+ * pool grows and shrinks while it runs, so the load can be tuned to the message rate wanted.
+ */
+function writerPool(server: RunningServer) {
+  const loops: Array<{ stop: boolean; done: Promise<void> }> = [];
   let written = 0;
-  const loops = Array.from({ length: n }, async (_, w) => {
-    for (let i = 0; !stop; i++) {
-      try {
-        const res = await fetch(`${server.url}/api/clusters/${CLUSTER}/kv/w${w}k${i % 64}`, {
-          method: 'PUT',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ value: `${i}` }),
-        });
-        await res.arrayBuffer();
-        if (res.ok) written++;
-        else await sleep(50);
-      } catch {
-        await sleep(50);
+  const start = (w: number) => {
+    const loop = { stop: false, done: Promise.resolve() };
+    loop.done = (async () => {
+      for (let i = 0; !loop.stop; i++) {
+        try {
+          const res = await fetch(`${server.url}/api/clusters/${CLUSTER}/kv/w${w}k${i % 64}`, {
+            method: 'PUT',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ value: `${i}` }),
+          });
+          await res.arrayBuffer();
+          if (res.ok) written++;
+          else await sleep(50);
+        } catch {
+          await sleep(50);
+        }
       }
-    }
-  });
+    })();
+    loops.push(loop);
+  };
   return {
     written: () => written,
+    size: () => loops.length,
+    resize: (n: number) => {
+      while (loops.length < n) start(loops.length);
+      while (loops.length > n) {
+        const loop = loops.pop();
+        if (loop) loop.stop = true;
+      }
+    },
     stop: async () => {
-      stop = true;
-      await Promise.all(loops);
+      for (const loop of loops) loop.stop = true;
+      await Promise.all(loops.map((l) => l.done));
     },
   };
+}
+
+/** Messages per second the cluster sends over the next `ms`. */
+async function rateOver(counter: MessageCounter, ms: number): Promise<number> {
+  const s0 = counter.sends;
+  const t0 = Date.now();
+  await sleep(ms);
+  return ((counter.sends - s0) * 1000) / (Date.now() - t0);
+}
+
+/**
+ * Heartbeats alone set a floor (a leader and its answers every heartbeat); each writer adds its
+ * appends and their answers. Measure both, pick the number of writers that reaches the target,
+ * then correct once or twice on what is measured.
+ */
+async function tuneWriters(
+  pool: ReturnType<typeof writerPool>,
+  counter: MessageCounter,
+  target: number,
+  initial: number,
+) {
+  pool.resize(0);
+  const floor = await rateOver(counter, 1500);
+  pool.resize(Math.max(1, initial));
+  let rate = await rateOver(counter, 2000);
+  for (let round = 0; round < 3 && Math.abs(rate - target) > target * 0.1; round++) {
+    const perWriter = Math.max(20, (rate - floor) / Math.max(1, pool.size()));
+    pool.resize(Math.min(48, Math.max(0, Math.round((target - floor) / perWriter))));
+    rate = await rateOver(counter, 2000);
+  }
+  return { heartbeatOnlyMsgsPerS: Math.round(floor), writers: pool.size() };
 }
 
 /** Frame intervals (ms) over `ms`, taken with requestAnimationFrame in the page. */
@@ -192,8 +240,8 @@ async function setHidden(page: Page, hidden: boolean): Promise<void> {
   })()`);
 }
 
-if (!existsSync(join(REPO, 'apps/web/dist/index.html'))) {
-  process.stderr.write('bench:ui: building the dashboard first\n');
+if (values.build || !existsSync(join(REPO, 'apps/web/dist/index.html'))) {
+  process.stderr.write('bench:ui: building the dashboard\n');
   await buildDashboard();
 }
 
@@ -224,8 +272,8 @@ try {
   await cdp.send('Performance.enable');
   const chromiumVersion = (await cdp.send('Browser.getVersion')).product;
 
-  const writers = startWriters(server, WRITERS);
-  await sleep(2000); // warm up: the leader settles, the ring fills
+  const writers = writerPool(server);
+  const tuning = await tuneWriters(writers, counter, TARGET, WRITERS);
   const m0 = await metrics(cdp);
   const sends0 = counter.sends;
   const written0 = writers.written();
@@ -266,7 +314,8 @@ try {
       nodes: NODES,
       tickMs: TICK_MS,
       heartbeatTick: HEARTBEAT,
-      writers: WRITERS,
+      writers: tuning.writers,
+      heartbeatOnlyMsgsPerS: tuning.heartbeatOnlyMsgsPerS,
       targetMsgsPerS: TARGET,
       measuredMsgsPerS: Math.round(measuredMsgs),
       writesPerS: Math.round(writesPerS),
@@ -275,6 +324,8 @@ try {
     machine: {
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
+      // Other work on the machine slows both the cluster and the browser; say how much there was.
+      loadAverage1m: round1(loadavg()[0] ?? 0),
       node: process.version,
       chromium: chromiumVersion,
     },

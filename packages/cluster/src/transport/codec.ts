@@ -191,9 +191,7 @@ function messageFromWire(raw: unknown, path: string, depth: number): Message {
     term: uintField(o, 'term', path, true) as Term,
     logTerm: uintField(o, 'logTerm', path, false) as Term,
     index: uintField(o, 'index', path, false) as LogIndex,
-    entries: arrayField(o, 'entries', path).map((e, i) =>
-      entryFromWire(e, `${path}.entries[${i}]`),
-    ),
+    entries: entriesFromWire(o, path),
     commit: uintField(o, 'commit', path, false) as LogIndex,
     vote: uintField(o, 'vote', path, false) as NodeId,
     snapshot: o.snapshot === undefined ? null : snapshotFromWire(o.snapshot, `${path}.snapshot`),
@@ -212,7 +210,41 @@ function responsesFromWire(o: Record<string, unknown>, path: string, depth: numb
   return list.map((r, i) => messageFromWire(r, `${path}.responses[${i}]`, depth + 1));
 }
 
-function entryFromWire(raw: unknown, path: string): Entry {
+function entriesFromWire(o: Record<string, unknown>, path: string): Entry[] {
+  const list = arrayField(o, 'entries', path);
+  const out: Entry[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = entryFromWire(list[i], path, i);
+  return out;
+}
+
+/** Entry `i` of a message's entries; its path is spelt out only for an error. */
+function entryFromWire(raw: unknown, msgPath: string, i: number): Entry {
+  const o = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : null;
+  const term = (o as Record<string, unknown> | null)?.term;
+  const index = (o as Record<string, unknown> | null)?.index;
+  const data = (o as Record<string, unknown> | null)?.data;
+  const type = (o as Record<string, unknown> | null)?.type ?? 'EntryNormal';
+  // The common entry, checked without building a path; anything else takes the slow path.
+  if (
+    o !== null &&
+    isUint(term) &&
+    isUint(index) &&
+    (data === undefined || (typeof data === 'string' && BASE64.test(data))) &&
+    typeof type === 'string' &&
+    Object.hasOwn(ENTRY_TYPES, type) &&
+    hasOnlyKeys(o as Record<string, unknown>, ENTRY_KEYS)
+  ) {
+    return {
+      term: term as Term,
+      index: index as LogIndex,
+      type: type as EntryType,
+      data: data === undefined ? new Uint8Array(0) : new Uint8Array(Buffer.from(data, 'base64')),
+    };
+  }
+  return entryFromWireChecked(raw, `${msgPath}.entries[${i}]`);
+}
+
+function entryFromWireChecked(raw: unknown, path: string): Entry {
   const o = asRecord(raw, path, 'InvalidMessage');
   checkKeys(o, ENTRY_KEYS, path, 'InvalidMessage');
   const type = o.type ?? 'EntryNormal';
@@ -225,6 +257,11 @@ function entryFromWire(raw: unknown, path: string): Entry {
     type: type as EntryType,
     data: bytesField(o, 'data', path),
   };
+}
+
+function hasOnlyKeys(o: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
+  for (const key in o) if (!allowed.has(key)) return false;
+  return true;
 }
 
 function snapshotFromWire(raw: unknown, path: string): Snapshot {

@@ -11,13 +11,14 @@
 
 import {
   type ActiveFinding,
+  createTraceReader,
   type MomentKind,
-  parseTrace,
+  type OpenTraceResult,
   type ReplaySnapshot,
   type TraceError,
   type TraceEvent,
   type TraceHeader,
-  TraceReplay,
+  type TraceReplay,
 } from '@raftlens/trace';
 
 /** Events before the cursor sent with each frame: the views' history at that moment. */
@@ -58,31 +59,58 @@ export type ProgressFn = (phase: OpenPhase, fraction: number) => void;
 
 export type BuildResult = { ok: true; replay: TraceReplay } | { ok: false; error: TraceError };
 
-/** Events appended between two progress reports while indexing. */
-const INDEX_CHUNK = 20_000;
+/** Text handed to the reader at a time: a progress report after each. */
+const SLICE_CHARS = 1 << 20;
 
-/**
- * Parses a trace (native, or etcd raft's, which the trace package imports) and indexes it for
- * replay, reporting progress. Never throws on bad input: the error names the line.
- */
-export function buildReplay(text: string, progress: ProgressFn = () => {}): BuildResult {
-  progress('parsing', 0);
-  const parsed = parseTrace(text);
-  if (!parsed.ok) return parsed;
-  const { header, events, unknowns } = parsed.trace;
-  if (events.length === 0) {
+function finished(result: OpenTraceResult): BuildResult {
+  if (!result.ok) return result;
+  if (result.replay.length === 0) {
     return {
       ok: false,
       error: { code: 'EmptyTrace', line: 0, message: 'The trace has a header but no events.' },
     };
   }
-  const replay = new TraceReplay(header, [], { unknowns, adoptEvents: true });
-  for (let i = 0; i < events.length; i++) {
-    if (i % INDEX_CHUNK === 0) progress('indexing', i / events.length);
-    replay.append(events[i] as TraceEvent);
+  return result;
+}
+
+/**
+ * Parses a trace (native, or etcd raft's, which the trace package imports) and indexes it for
+ * replay as it reads, reporting progress. Never throws on bad input: the error names the line.
+ */
+export function buildReplay(text: string, progress: ProgressFn = () => {}): BuildResult {
+  const reader = createTraceReader();
+  progress('reading', 0);
+  for (let off = 0; off < text.length; off += SLICE_CHARS) {
+    if (!reader.push(text.slice(off, off + SLICE_CHARS))) break;
+    progress('reading', Math.min(1, (off + SLICE_CHARS) / text.length));
   }
-  progress('indexing', 1);
-  return { ok: true, replay };
+  return finished(reader.finish());
+}
+
+/** The same from a file or a download, read as a stream: neither text nor events held whole. */
+export async function buildReplayFromBlob(
+  blob: Blob,
+  progress: ProgressFn = () => {},
+): Promise<BuildResult> {
+  const reader = createTraceReader();
+  const stream = blob.stream().getReader();
+  const decoder = new TextDecoder();
+  let bytes = 0;
+  let refused = false;
+  progress('reading', 0);
+  for (;;) {
+    const chunk = await stream.read();
+    if (chunk.done) break;
+    bytes += chunk.value.byteLength;
+    if (!reader.push(decoder.decode(chunk.value, { stream: true }))) {
+      refused = true;
+      await stream.cancel();
+      break;
+    }
+    progress('reading', blob.size > 0 ? Math.min(1, bytes / blob.size) : 1);
+  }
+  if (!refused) reader.push(decoder.decode());
+  return finished(reader.finish());
 }
 
 export function infoOf(replay: TraceReplay): ReplayInfo {

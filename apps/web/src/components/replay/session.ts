@@ -7,6 +7,7 @@
 import type { TraceReplay } from '@raftlens/trace';
 import {
   buildReplay,
+  buildReplayFromBlob,
   frameAt,
   infoOf,
   jumpFrom,
@@ -15,31 +16,14 @@ import {
 } from './engine.ts';
 import type { OpenOutcome, WorkerRequest, WorkerResponse } from './protocol.ts';
 
-/** Reads a blob as text in chunks, reporting the fraction read. */
-export async function readBlob(blob: Blob, progress: ProgressFn): Promise<string> {
-  if (typeof blob.stream !== 'function') return blob.text();
-  const reader = blob.stream().getReader();
-  const decoder = new TextDecoder();
-  const parts: string[] = [];
-  let done = 0;
-  progress('reading', 0);
-  for (;;) {
-    const chunk = await reader.read();
-    if (chunk.done) break;
-    done += chunk.value.byteLength;
-    parts.push(decoder.decode(chunk.value, { stream: true }));
-    progress('reading', blob.size > 0 ? done / blob.size : 1);
-  }
-  parts.push(decoder.decode());
-  return parts.join('');
-}
-
 export class ReplaySession {
   private replay: TraceReplay | null = null;
 
   async open(text: string | Blob, progress: ProgressFn): Promise<OpenOutcome> {
-    const source = typeof text === 'string' ? text : await readBlob(text, progress);
-    const built = buildReplay(source, progress);
+    const built =
+      typeof text === 'string'
+        ? buildReplay(text, progress)
+        : await buildReplayFromBlob(text, progress);
     if (!built.ok) return built;
     this.replay = built.replay;
     return { ok: true, info: infoOf(built.replay) };

@@ -27,7 +27,7 @@ export function SafetyAlarm() {
           <p className="alarm-head">
             <StopSign />
             Safety violation
-            <span className="alarm-why"> · Raft promises this never happens</span>
+            <span className="alarm-why">· Raft promises this never happens</span>
             {alarms.length > 1 && <span className="alarm-more"> (1 of {alarms.length})</span>}
           </p>
           <p className="alarm-text">{uiNodeWords(alarm.summary)}</p>

@@ -48,6 +48,7 @@ const HEARTBEAT = Number(values.heartbeat);
 const WRITERS = Number(values.writers);
 const NODES = Number(values.nodes);
 const CLUSTER = 'benchui';
+const WRITERS_MAX = 48;
 
 /** The little of the `ws` client this script uses. */
 interface WsClient {
@@ -145,8 +146,8 @@ async function rateOver(counter: MessageCounter, ms: number): Promise<number> {
 
 /**
  * Heartbeats alone set a floor (a leader and its answers every heartbeat); each writer adds its
- * appends and their answers. Measure both, pick the number of writers that reaches the target,
- * then correct once or twice on what is measured.
+ * appends and their answers, though not in proportion (appends batch). Measure the floor, then
+ * search the number of writers: doubling until the target is passed, then halving the interval.
  */
 async function tuneWriters(
   pool: ReturnType<typeof writerPool>,
@@ -156,12 +157,26 @@ async function tuneWriters(
 ) {
   pool.resize(0);
   const floor = await rateOver(counter, 1500);
-  pool.resize(Math.max(1, initial));
-  let rate = await rateOver(counter, 2000);
-  for (let round = 0; round < 3 && Math.abs(rate - target) > target * 0.1; round++) {
-    const perWriter = Math.max(20, (rate - floor) / Math.max(1, pool.size()));
-    pool.resize(Math.min(48, Math.max(0, Math.round((target - floor) / perWriter))));
-    rate = await rateOver(counter, 2000);
+  let lo = 0;
+  let hi: number | null = null;
+  let w = Math.max(1, initial);
+  for (let round = 0; round < 7; round++) {
+    pool.resize(w);
+    const rate = await rateOver(counter, 1500);
+    process.stderr.write(`bench:ui: ${w} writers -> ${Math.round(rate)} messages/s\n`);
+    if (Math.abs(rate - target) <= target * 0.1) break;
+    if (rate < target) {
+      lo = w;
+      if (hi === null && w >= WRITERS_MAX) break;
+      w = hi === null ? Math.min(WRITERS_MAX, w * 2) : Math.ceil((lo + hi) / 2);
+    } else {
+      hi = w;
+      w = Math.floor((lo + hi) / 2);
+    }
+    if (w === lo || w === hi) {
+      pool.resize(w);
+      break;
+    }
   }
   return { heartbeatOnlyMsgsPerS: Math.round(floor), writers: pool.size() };
 }

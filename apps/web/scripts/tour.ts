@@ -87,6 +87,15 @@ try {
   await page.getByRole('button', { name: 'Explain' }).click();
   await page.waitForTimeout(800);
   await shot('held-commit-stuck-diagnosis');
+  // The evidence of a held link, highlighted: the messages stuck on it in the space-time diagram.
+  await page
+    .locator('.finding[data-code="LinkHeld"]')
+    .first()
+    .getByRole('button', { name: 'Highlight evidence' })
+    .click();
+  await page.waitForTimeout(800);
+  await page.locator('.time-section').screenshot({ path: join(out, 'evidence-space-time.png') });
+  await page.getByRole('button', { name: 'Clear highlight' }).first().click();
   await page.getByRole('tab', { name: /Progress/ }).click();
   await page.waitForTimeout(500);
   await shot('held-progress');
@@ -132,6 +141,42 @@ try {
   await page.setViewportSize({ width: 820, height: 1180 });
   await page.waitForTimeout(1000);
   await shot('tablet');
+
+  // Guided scenarios: the catalogue, the narration (also as a projector shows it), a fault
+  // scenario ending on the finding that names the fault, and the safety alarm.
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.getByRole('button', { name: 'Scenarios' }).click();
+  await page.locator('.picker-item').first().waitFor();
+  await page.waitForTimeout(400);
+  await shot('scenario-picker');
+  await page.keyboard.press('Escape');
+  const settled = (position: number) =>
+    page
+      .locator(`.scenario-panel[aria-busy="false"][data-position="${position}"]`)
+      .waitFor({ timeout: 60_000 });
+  await page.goto(`${server.url}/?scenario=leader-election&step=3`);
+  await settled(3);
+  await page.keyboard.press('n');
+  await settled(4);
+  await page.waitForTimeout(1500);
+  await shot('scenario-narration');
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.keyboard.press('l');
+  await page.waitForTimeout(1000);
+  await shot('scenario-projector');
+  await page.keyboard.press('l');
+  // Taller, so that the node the evidence points at is in the picture too.
+  await page.setViewportSize({ width: 1600, height: 1300 });
+  await page.goto(`${server.url}/?scenario=fault-never-advance&step=2`);
+  await page.locator('.sc-finding').waitFor({ timeout: 60_000 });
+  await page.locator('.sc-finding').getByRole('button', { name: 'Show the evidence' }).click();
+  await page.waitForTimeout(1200);
+  await shot('scenario-fault-finding');
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.goto(`${server.url}/?scenario=fault-ack-on-append&step=3`);
+  await page.locator('.safety-alarm').waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(1200);
+  await shot('safety-alarm');
   process.stdout.write(`screenshots in ${out}\n`);
 } finally {
   await browser.close();

@@ -1,9 +1,9 @@
-import type { StreamMessage } from '@raftlens/trace';
+import { eventJson, type StreamMessage, type TraceEvent } from '@raftlens/trace';
 import type { FastifyBaseLogger } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from '../src/stream/limits.ts';
-import { type Frame, toFrame, Viewer } from '../src/stream/viewer.ts';
+import { eventsFrame, type Frame, toFrame, Viewer } from '../src/stream/viewer.ts';
 
 /** A socket whose buffer the test sets by hand: it "transmits" only when told to. */
 class FakeSocket {
@@ -168,5 +168,24 @@ describe('Viewer', () => {
 
     expect(socket.messages().map((m) => m.type)).toEqual(['error', 'error']);
     expect(socket.readyState).toBe(3);
+  });
+
+  it("makes the same events frame from the events' JSON texts as from the events", () => {
+    const list: TraceEvent[] = [1, 2, 3].map((n) => ({
+      kind: 'control',
+      name: 'TransportError',
+      seq: n,
+      wallMs: n * 10,
+      node: n,
+      group: 1,
+      tick: 0,
+      detail: { text: `"quoted" \\ ${n}` },
+    }));
+    const position = { seq: 3, received: 3 };
+
+    const fromTexts = eventsFrame(list.map(eventJson), position);
+
+    expect(fromTexts).toEqual(toFrame({ type: 'events', events: list }, position));
+    expect(eventsFrame([], position)).toEqual(toFrame({ type: 'events', events: [] }, position));
   });
 });

@@ -57,6 +57,23 @@ export function serializeTrace(
   return `${lines.join('\n')}\n`;
 }
 
+/** The event `eventJson` serialised last, and its text. */
+let lastEvent: TraceEvent | null = null;
+let lastEventJson = '';
+
+/**
+ * An event's JSON text. The cluster hands each event to its listeners one after the other, so
+ * when two of them serialise it (the trace recording, the viewers' stream) the second gets the
+ * first one's text instead of serialising it again. Events are never changed once emitted.
+ */
+export function eventJson(e: TraceEvent): string {
+  if (e !== lastEvent) {
+    lastEventJson = JSON.stringify(e);
+    lastEvent = e;
+  }
+  return lastEventJson;
+}
+
 /** The line that starts a trace at a snapshot (no final newline). */
 export function snapshotLine(snapshot: ClusterSnapshot): string {
   return JSON.stringify({ snapshot });

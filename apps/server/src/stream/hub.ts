@@ -2,8 +2,9 @@
  * The fan-out of one cluster's trace to its viewers.
  *
  * The hub subscribes to the cluster while at least one viewer watches. The cluster's listener
- * only appends to an array, so tracing costs the cluster almost nothing; every `flushMs` the hub
- * serialises the batch once and offers the same frame to every viewer. Every `stateMs` it takes
+ * only appends the event's JSON text to an array (the trace recording, which listens first, has
+ * serialised it already, and `eventJson` hands over that text); every `flushMs` the hub joins
+ * the batch into one frame and offers it to every viewer. Every `stateMs` it takes
  * one snapshot and sends it to the viewers that are keeping up, and, as a `gap` plus `state`, to
  * lagging viewers whose sockets have drained.
  *
@@ -18,11 +19,11 @@
  */
 
 import type { Cluster } from '@raftlens/cluster';
-import { STREAM_VERSION, type TraceEvent } from '@raftlens/trace';
+import { eventJson, STREAM_VERSION, type TraceEvent } from '@raftlens/trace';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import type { StreamLimits } from './limits.ts';
-import { type Frame, toFrame, Viewer, type ViewerStats } from './viewer.ts';
+import { eventsFrame, type Frame, toFrame, Viewer, type ViewerStats } from './viewer.ts';
 
 export interface HubStats {
   cluster: string;
@@ -35,7 +36,8 @@ export interface HubStats {
 
 export class StreamHub {
   private readonly viewers = new Set<Viewer>();
-  private pending: TraceEvent[] = [];
+  /** The JSON text of each event waiting for the next flush. */
+  private pending: string[] = [];
   private received = 0;
   private lastSeq = 0;
   private unsubscribe: (() => void) | null = null;
@@ -145,7 +147,8 @@ export class StreamHub {
   }
 
   private onEvent(event: TraceEvent): void {
-    this.pending.push(event);
+    // Serialised as it comes: the trace recording has just done so, and its text is reused.
+    this.pending.push(eventJson(event));
     this.received++;
     this.lastSeq = event.seq;
     // NB: a burst larger than a batch is flushed at once, so `pending` stays bounded even when
@@ -157,10 +160,7 @@ export class StreamHub {
     if (this.pending.length === 0) return;
     const events = this.pending;
     this.pending = [];
-    const frame = toFrame(
-      { type: 'events', events },
-      { seq: this.lastSeq, received: this.received },
-    );
+    const frame = eventsFrame(events, { seq: this.lastSeq, received: this.received });
     for (const viewer of this.viewers) viewer.offer(frame);
   }
 

@@ -38,6 +38,17 @@ export function toFrame(message: StreamMessage, position?: Frame['position']): F
   return frame;
 }
 
+/**
+ * The frame of an `events` message from its events' JSON texts: the same text as `toFrame`
+ * makes of `{ type: 'events', events }`, without serialising the events again.
+ */
+export function eventsFrame(eventJsons: readonly string[], position: Frame['position']): Frame {
+  const data = `{"type":"events","events":[${eventJsons.join(',')}]}`;
+  const frame: Frame = { data, bytes: data.length, events: eventJsons.length };
+  if (position !== undefined) frame.position = position;
+  return frame;
+}
+
 /** What one viewer's queue holds and has done, for the stats route and tests. */
 export interface ViewerStats {
   id: number;

@@ -28,6 +28,7 @@ import { type FileHandle, mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type ClusterSnapshot,
+  eventJson,
   snapshotLine,
   type TraceEvent,
   type TraceHeader,
@@ -180,7 +181,7 @@ class SegmentedRecorder implements DiskTraceRecorder {
       return;
     }
     this.lastSeqSeen = e.seq;
-    const line = `${JSON.stringify(e)}\n`;
+    const line = `${eventJson(e)}\n`;
     const bytes = Buffer.byteLength(line);
     if (this.headerBytes + bytes > this.segmentBytesMax) {
       this.counts.droppedOversize++;

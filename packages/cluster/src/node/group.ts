@@ -64,6 +64,14 @@ const READY_ROUNDS_MAX = 16;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** The fields every trace event of a group carries, besides its sequence number. */
+interface EventBase {
+  wallMs: number;
+  node: number;
+  group: number;
+  tick: number;
+}
+
 /** A configuration change that took effect on this node. */
 export interface AppliedConfChange {
   change: ConfChangeV2;
@@ -143,7 +151,7 @@ export class GroupRuntime {
 
     this.coreEvents = new CoreEventRouter({
       log: this.log,
-      emitState: (fields) => this.host.emit({ ...fields, ...this.base() }),
+      emitState: (fields) => this.host.emit(this.stamp(fields)),
       emitProposal: (fate, fields) => this.emitProposal(fate, fields),
       requests: this.requests,
     });
@@ -644,14 +652,37 @@ export class GroupRuntime {
   }
 
   private emitReady(rd: Ready): void {
-    this.host.emit({ ...readyEventFields(rd), ...this.base() });
+    this.host.emit(this.stamp(readyEventFields(rd)));
   }
 
   private emitProposal(fate: ProposalFate, fields: ProposalFields): void {
-    this.host.emit({ kind: 'proposal', name: fate, ...this.base(), ...fields });
+    const base = this.host;
+    this.host.emit({
+      kind: 'proposal',
+      name: fate,
+      wallMs: base.scheduler.wallMs(),
+      node: base.nodeId,
+      group: this.group,
+      tick: base.tickCount(),
+      ...fields,
+    });
   }
 
-  private base(): { wallMs: number; node: number; group: number; tick: number } {
+  /**
+   * Adds the event base fields to `fields`, a fresh object of the caller's, in place: copying
+   * every field of every event into a new object (a spread) was a good part of what tracing
+   * cost per message. The fields come after the caller's, as a spread would put them.
+   */
+  private stamp<T extends object>(fields: T): T & EventBase {
+    const e = fields as T & EventBase;
+    e.wallMs = this.host.scheduler.wallMs();
+    e.node = this.host.nodeId;
+    e.group = this.group;
+    e.tick = this.host.tickCount();
+    return e;
+  }
+
+  private base(): EventBase {
     return {
       wallMs: this.host.scheduler.wallMs(),
       node: this.host.nodeId,

@@ -29,8 +29,14 @@ export class TraceRecorder {
     return this.seq;
   }
 
+  /**
+   * Numbers `e` and hands it on. `e` must be a fresh object that the caller does not keep: it
+   * becomes the event, its sequence number added in place (a copy of every event's fields cost
+   * more than anything else done with it here).
+   */
   emit(e: UnsequencedEvent): TraceEvent {
-    const event = { ...e, seq: ++this.seq } as TraceEvent;
+    const event = e as TraceEvent;
+    event.seq = ++this.seq;
     if (this.retainedMax > 0) {
       this.ring.push(event);
       // Trim in chunks: shifting one element per event would make emit O(n).

@@ -57,6 +57,25 @@ describe('integration-fault scenarios', () => {
 
     expect(state.findings[0]?.code).toBe(s.fault?.finding);
   });
+
+  it.each(faulty.map(byId))(
+    '%s names no other fault, and breaks Raft only by its own',
+    async (_, s) => {
+      const { state } = await runOnce(s);
+      const otherFaults = faulty
+        .map((f) => f.fault?.finding)
+        .filter((code) => code !== s.fault?.finding);
+      // Only a write acknowledged before it was applied can be lost; no other fault loses one.
+      const allowedViolations = s.fault?.fault === 'ack-on-append' ? ['AckedWriteLost'] : [];
+
+      expect(
+        state.findings.map((f) => f.code).filter((code) => otherFaults.includes(code)),
+      ).toEqual([]);
+      expect(
+        state.violations.map((v) => v.code).filter((c) => !allowedViolations.includes(c)),
+      ).toEqual([]);
+    },
+  );
 });
 
 describe('healthy scenarios', () => {

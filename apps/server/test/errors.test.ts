@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClusterError } from './support/fake-cluster.ts';
-import { fakeServer, realServer } from './support/server.ts';
+import { fakeServer, listen, realServer } from './support/server.ts';
 
 const kv = '/api/clusters/default/kv/k';
 const json = { 'content-type': 'application/json' };
@@ -169,6 +169,35 @@ describe('malformed calls answer 4xx with their code', () => {
 
     expect(answers).toEqual(MALFORMED.map(([what, , status, code]) => ({ what, status, code })));
     expect(health.statusCode).toBe(200);
+  });
+
+  it('answers the same over a real HTTP connection', async () => {
+    const app = await realServer();
+    const base = await listen(app);
+
+    const answers = [];
+    for (const [what, request] of MALFORMED) {
+      const r = request as {
+        method: string;
+        url: string;
+        headers?: Record<string, string>;
+        payload?: unknown;
+      };
+      const headers: Record<string, string> = { ...r.headers };
+      let body: string | undefined;
+      if (typeof r.payload === 'string') body = r.payload;
+      else if (r.payload !== undefined) {
+        body = JSON.stringify(r.payload);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(`${base}${r.url}`, { method: r.method, headers, body });
+      const answer = (await res.json()) as { error?: { code?: string } };
+      answers.push({ what, status: res.status, code: answer.error?.code });
+    }
+    const health = await fetch(`${base}/api/health`);
+
+    expect(answers).toEqual(MALFORMED.map(([what, , status, code]) => ({ what, status, code })));
+    expect(health.status).toBe(200);
   });
 
   it('gives every error a message', async () => {

@@ -250,7 +250,12 @@ export const checkQuorum: Scenario = {
         const leader = otherLeader(view, 'old');
         if (leader !== null) ctx.name('new', leader);
       },
-      expect: { leader: 'new', roles: { old: 'StateLeader' }, ops: { stranded: 'pending' } },
+      expect: {
+        leader: 'new',
+        roles: { old: 'StateLeader' },
+        ops: { stranded: 'pending' },
+        findings: ['Partitioned'],
+      },
     },
     {
       title: 'The leader checks its quorum',
@@ -266,6 +271,8 @@ export const checkQuorum: Scenario = {
       expect: {
         roles: { old: 'StateFollower' },
         ops: { stranded: 'pending' },
+        findings: ['Partitioned'],
+        absent: ['StaleLeader'],
         checks: [
           {
             description: 'Node {old} stepped down in the term it led',

@@ -28,6 +28,7 @@ async function federation(): Promise<{
   dashboard: FastifyInstance;
   base: string;
   lines: string[];
+  peers: string;
 }> {
   const dashboard = await buildServer({ defaultCluster: null });
   dashboards.push(dashboard);
@@ -44,7 +45,7 @@ async function federation(): Promise<{
     running.push(await runNode(args, (line) => lines.push(line)));
   }
   await until(dashboard, (s) => s.nodes.length === 3 && leaderOf(s) !== undefined);
-  return { dashboard, base, lines };
+  return { dashboard, base, lines, peers };
 }
 
 type Snapshot = {
@@ -154,6 +155,47 @@ describe('nodes in their own processes, joined to a dashboard', () => {
     expect(down.nodes).toHaveLength(3);
     expect(restart.statusCode).toBe(204);
     expect(unknown.json().error.code).toBe('UnknownNode');
+  });
+
+  it('pauses a node process that joins while the cluster is paused, and resumes it with the rest', async () => {
+    const { dashboard, base, peers: peerList } = await federation();
+    const paused = await dashboard.inject({ method: 'POST', url: '/api/clusters/remote/pause' });
+    const gone = running.pop() as RunningNode;
+    await gone.stop();
+
+    // The same founding node, started again while the cluster is paused.
+    const again = await runNode(
+      parseNodeArgs([
+        ...['--id', '3', '--peers', peerList, '--dashboard', base, '--cluster', 'remote'],
+        ...['--storage', 'memory', '--tick-ms', '10', '--log-level', 'silent'],
+      ]) as NonNullable<ReturnType<typeof parseNodeArgs>>,
+      () => {},
+    );
+    running.push(again);
+    const own = async () => {
+      const res = await again.app.inject({ method: 'GET', url: '/api/clusters/remote' });
+      return res.json() as { paused: boolean; nodes: Array<{ id: number; tick: number }> };
+    };
+    const deadline = Date.now() + 10_000;
+    while (!(await own()).paused) {
+      if (Date.now() > deadline) throw new Error('the rejoined node was never paused');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const first = await own();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const later = await own();
+    await dashboard.inject({ method: 'POST', url: '/api/clusters/remote/resume' });
+    const resumed = await own();
+    const members = (await dashboard.inject({ method: 'GET', url: '/api/clusters/remote/members' }))
+      .json()
+      .members.map((m: { node: number }) => m.node);
+
+    expect(paused.statusCode).toBe(200);
+    expect(members).toEqual([1, 2, 3]);
+    expect(later.nodes.find((n) => n.id === 3)?.tick).toBe(
+      first.nodes.find((n) => n.id === 3)?.tick,
+    );
+    expect(resumed.paused).toBe(false);
   });
 
   it('refuses a node joining a cluster that runs inside the dashboard', async () => {

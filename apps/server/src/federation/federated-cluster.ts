@@ -45,6 +45,9 @@ export class FederatedCluster implements Cluster {
   private readonly members = new Map<number, MemberLink>();
   private readonly listeners = new Set<(e: TraceEvent) => void>();
   private seq = 0;
+  /** What the dashboard last told every node process: a joining one is told the same. */
+  private paused = false;
+  private speed = 1;
 
   constructor(
     readonly options: ClusterOptions,
@@ -53,8 +56,12 @@ export class FederatedCluster implements Cluster {
     this.name = options.name;
   }
 
-  /** Adds a node process, or moves a known node to a new address. */
-  addMember(info: MemberInfo): void {
+  /**
+   * Adds a node process, or moves a known node to a new address. A process that joins while
+   * the cluster is paused, or runs at another speed, is brought in line before this resolves:
+   * otherwise a node restarted during a pause would tick and campaign on its own.
+   */
+  async addMember(info: MemberInfo): Promise<void> {
     if (info.node < 1 || info.node > this.options.size) {
       throw new ClusterError(
         'UnknownNode',
@@ -66,6 +73,12 @@ export class FederatedCluster implements Cluster {
     const link = new MemberLink(info, this.name, (event) => this.forward(event), this.log);
     this.members.set(info.node, link);
     link.start();
+    try {
+      if (this.paused) await link.call('POST', '/pause');
+      if (this.speed !== 1) await link.call('PUT', '/speed', { factor: this.speed });
+    } catch (err) {
+      this.log.warn({ node: info.node, err: String(err) }, 'could not pause a joining node');
+    }
   }
 
   removeMember(node: number): void {
@@ -127,10 +140,12 @@ export class FederatedCluster implements Cluster {
   }
 
   async pause(): Promise<void> {
+    this.paused = true;
     await this.everyMember('POST', '/pause');
   }
 
   async resume(): Promise<void> {
+    this.paused = false;
     await this.everyMember('POST', '/resume');
   }
 
@@ -150,6 +165,7 @@ export class FederatedCluster implements Cluster {
   }
 
   async setSpeed(factor: number): Promise<void> {
+    this.speed = factor;
     await this.everyMember('PUT', '/speed', { factor });
   }
 

@@ -84,7 +84,7 @@ export const federationRoutes: RoutePlugin = async (app) => {
           `cluster '${name}' has ${cluster.options.size} founding nodes; node ${node} says ${size}`,
         );
       }
-      cluster.addMember({ node, url: url.replace(/\/+$/, ''), token });
+      await cluster.addMember({ node, url: url.replace(/\/+$/, ''), token });
       request.log.info({ cluster: name, node, url }, 'node process joined');
       return reply.code(201).send({ cluster: name, members: cluster.memberList() });
     },

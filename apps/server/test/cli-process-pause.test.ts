@@ -3,7 +3,8 @@
  * `raftlens node` process to pause, each process then skips its ticks and queues what arrives
  * (peer messages and client requests) in its inbox. Read straight from each node process, no
  * node's Raft state moves while paused, not even with a write sent to the leader meanwhile; a
- * tick step advances every process by one tick; on resume the queued write commits everywhere.
+ * tick step advances every process by one tick, a message step delivers one waiting message;
+ * on resume the queued write commits everywhere.
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -100,6 +101,13 @@ function raftState(node: NodeState) {
   };
 }
 
+/** How many items wait in the inbox of a node process. */
+async function pendingIn(url: string): Promise<string[]> {
+  const res = await fetch(`${url}/api/clusters/remote`);
+  const body = (await res.json()) as { pending?: Array<{ msgId: string }> };
+  return (body.pending ?? []).map((m) => m.msgId);
+}
+
 async function call(url: string, method: string, body?: unknown): Promise<Response> {
   return fetch(url, {
     method,
@@ -109,7 +117,7 @@ async function call(url: string, method: string, body?: unknown): Promise<Respon
 }
 
 describe('a cluster of node processes, paused through the dashboard', () => {
-  it('changes no Raft state in any process while paused, steps a tick, and resumes', async () => {
+  it('changes no Raft state in any process while paused, steps a tick and a message, and resumes', async () => {
     const dashboard = run(['start', '--port', '0', '--nodes', '1', '--log-level', 'silent']);
     const base = await printedUrl(dashboard.stdout);
     const ports = [await freePort(), await freePort(), await freePort()];
@@ -164,6 +172,10 @@ describe('a cluster of node processes, paused through the dashboard', () => {
 
     const step = await call(`${base}/api/clusters/remote/step`, 'POST', { what: 'tick' });
     const afterStep = await Promise.all(ids.map((id, i) => ownState(urls[i] as string, id)));
+    // The write and the messages of that tick wait in the processes' inboxes: one is stepped.
+    const pendingBefore = await Promise.all(urls.map((url) => pendingIn(url)));
+    const stepMessage = await call(`${base}/api/clusters/remote/step`, 'POST', { what: 'message' });
+    const pendingAfter = await Promise.all(urls.map((url) => pendingIn(url)));
 
     const resume = await call(`${base}/api/clusters/remote/resume`, 'POST');
     const written = await write;
@@ -182,6 +194,12 @@ describe('a cluster of node processes, paused through the dashboard', () => {
     for (const sample of samples) expect(sample).toEqual(atPause.map(raftState));
     expect(step.status).toBe(200);
     expect(afterStep.map((n) => n.tick)).toEqual(atPause.map((n) => n.tick + 1));
+    expect(stepMessage.status).toBe(200);
+    const stepped = (await stepMessage.json()) as { did: string; msgId?: string };
+    expect(stepped.did).toBe('message');
+    // The stepped message waited in one process and waits nowhere now.
+    expect(pendingBefore.flat()).toContain(stepped.msgId);
+    expect(pendingAfter.flat()).not.toContain(stepped.msgId);
     expect(resume.status).toBe(200);
     expect(written.status).toBe(200);
     for (const node of after) {

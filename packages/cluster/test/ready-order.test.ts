@@ -3,17 +3,30 @@
  * a wrapping store, sends and proposal fates from the trace, all in one timeline. A leader sends
  * its MsgApp before persisting the entries it carries; a follower answers MsgAppResp only after
  * the entries it acknowledges are appended and synced; an entry is applied only after it was
- * synced on the node that applies it.
+ * synced on the node that applies it. On a real clock with durable storage, "synced" is when
+ * the disk answered the asynchronous sync.
  */
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Entry } from '@raftlens/raft';
 import type { TraceEvent } from '@raftlens/trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RaftCluster } from '../src/cluster.ts';
 import { createMemoryStorage } from '../src/storage/memory.ts';
-import type { StorageFactory } from '../src/storage/open.ts';
+import { durableStorageFactory, type StorageFactory } from '../src/storage/open.ts';
 import type { NodeStorage } from '../src/storage/types.ts';
-import { others, runUntil, settle, simCluster, stableLeader } from './helpers.ts';
+import {
+  liveCluster,
+  others,
+  runUntil,
+  settle,
+  simCluster,
+  stableLeader,
+  waitForLeader,
+  waitUntil,
+} from './helpers.ts';
 
 let cluster: RaftCluster | null = null;
 
@@ -27,8 +40,11 @@ type Mark =
   | { what: 'sync'; node: number }
   | { what: 'event'; event: TraceEvent };
 
-/** A memory store per replica that notes its appends and syncs in `timeline`. */
-function recordingFactory(timeline: Mark[]): StorageFactory {
+/**
+ * Stores per replica (memory, or those of `inner`) that note their appends and syncs in
+ * `timeline`; an asynchronous sync is noted when the disk has answered.
+ */
+function recordingFactory(timeline: Mark[], inner?: StorageFactory): StorageFactory {
   const wrap = (node: number, inner: NodeStorage): NodeStorage =>
     new Proxy(inner, {
       get(target, prop, receiver) {
@@ -45,13 +61,23 @@ function recordingFactory(timeline: Mark[]): StorageFactory {
             timeline.push({ what: 'sync', node });
           };
         }
+        if (prop === 'syncAsync' && target.syncAsync !== undefined) {
+          return () => {
+            const durable = target.syncAsync?.() ?? null;
+            if (durable === null) timeline.push({ what: 'sync', node });
+            else void durable.then(() => timeline.push({ what: 'sync', node }));
+            return durable;
+          };
+        }
         const value = Reflect.get(target, prop, receiver);
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
   return {
-    create: (node, _group, confState) => wrap(node, createMemoryStorage(confState)),
-    reopen: (_node, _group, old) => old,
+    create: (node, group, confState) =>
+      wrap(node, inner?.create(node, group, confState) ?? createMemoryStorage(confState)),
+    reopen: (node, group, old) =>
+      inner === undefined ? old : wrap(node, inner.reopen(node, group, old)),
   };
 }
 
@@ -68,6 +94,38 @@ function syncedAt(timeline: Mark[], node: number, index: number): number {
 
 function firstEvent(timeline: Mark[], pred: (e: TraceEvent) => boolean): number {
   return timeline.findIndex((m) => m.what === 'event' && pred(m.event));
+}
+
+/** The order of one write's handling, as seen in `after`, on its leader and followers. */
+function expectReadyOrder(after: Mark[], leader: number, followers: number[], index: number) {
+  const isSend = (type: string, from: number, to?: number) => (e: TraceEvent) =>
+    e.kind === 'net' &&
+    e.name === 'Send' &&
+    e.msg.type === type &&
+    e.msg.from === from &&
+    (to === undefined || e.msg.to === to) &&
+    (type === 'MsgApp'
+      ? e.msg.entries.some(([, i]) => i === index)
+      : e.msg.index >= index && !e.msg.reject);
+
+  const leaderSync = syncedAt(after, leader, index);
+  expect(leaderSync).toBeGreaterThan(-1);
+  for (const follower of followers) {
+    const app = firstEvent(after, isSend('MsgApp', leader, follower));
+    const followerSync = syncedAt(after, follower, index);
+    const resp = firstEvent(after, isSend('MsgAppResp', follower, leader));
+    // The leader replicates in parallel with its own write.
+    expect(app).toBeGreaterThan(-1);
+    expect(app).toBeLessThan(leaderSync);
+    // The follower vouches only for what is on its disk.
+    expect(followerSync).toBeGreaterThan(-1);
+    expect(resp).toBeGreaterThan(followerSync);
+  }
+  const applied = firstEvent(
+    after,
+    (e) => e.kind === 'proposal' && e.name === 'Applied' && e.index === index,
+  );
+  expect(applied).toBeGreaterThan(leaderSync);
 }
 
 describe('the Ready loop', () => {
@@ -91,36 +149,38 @@ describe('the Ready loop', () => {
         ),
       'every node to apply the write',
     );
-    const after = timeline.slice(start);
-    const index = written.index;
+    expectReadyOrder(timeline.slice(start), leader, others(c, leader), written.index);
+  });
 
-    const isSend = (type: string, from: number, to?: number) => (e: TraceEvent) =>
-      e.kind === 'net' &&
-      e.name === 'Send' &&
-      e.msg.type === type &&
-      e.msg.from === from &&
-      (to === undefined || e.msg.to === to) &&
-      (type === 'MsgApp'
-        ? e.msg.entries.some(([, i]) => i === index)
-        : e.msg.index >= index && !e.msg.reject);
+  it('waits for the disk on a live cluster with durable storage before a follower answers', async () => {
+    const timeline: Mark[] = [];
+    const dataDir = mkdtempSync(join(tmpdir(), 'raftlens-ready-order-'));
+    try {
+      const c = await liveCluster({
+        size: 3,
+        storage: 'durable',
+        dataDir,
+        storageFactory: recordingFactory(
+          timeline,
+          durableStorageFactory({ name: 'order', dataDir }),
+        ),
+      });
+      cluster = c;
+      c.subscribe((event) => timeline.push({ what: 'event', event }));
+      const leader = await waitForLeader(c);
+      await c.put('warm', 'up');
 
-    const leaderSync = syncedAt(after, leader, index);
-    expect(leaderSync).toBeGreaterThan(-1);
-    for (const follower of others(c, leader)) {
-      const app = firstEvent(after, isSend('MsgApp', leader, follower));
-      const followerSync = syncedAt(after, follower, index);
-      const resp = firstEvent(after, isSend('MsgAppResp', follower, leader));
-      // The leader replicates in parallel with its own write.
-      expect(app).toBeGreaterThan(-1);
-      expect(app).toBeLessThan(leaderSync);
-      // The follower vouches only for what is on its disk.
-      expect(followerSync).toBeGreaterThan(-1);
-      expect(resp).toBeGreaterThan(followerSync);
+      const start = timeline.length;
+      const written = await c.put('k', 'v');
+      await waitUntil(
+        () => c.snapshot().nodes.every((n) => (n.groups[0]?.applied ?? 0) >= written.index),
+        'every node to apply the write',
+      );
+      expectReadyOrder(timeline.slice(start), leader, others(c, leader), written.index);
+    } finally {
+      await cluster?.close();
+      cluster = null;
+      rmSync(dataDir, { recursive: true, force: true });
     }
-    const applied = firstEvent(
-      after,
-      (e) => e.kind === 'proposal' && e.name === 'Applied' && e.index === index,
-    );
-    expect(applied).toBeGreaterThan(leaderSync);
   });
 });

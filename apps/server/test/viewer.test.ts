@@ -13,8 +13,15 @@ class FakeSocket {
   readonly sent: string[] = [];
   private readonly pending: Array<() => void> = [];
 
-  send(data: string, cb?: (err?: Error) => void): void {
-    this.sent.push(data);
+  send(
+    data: string | Buffer,
+    opts?: { binary?: boolean } | ((err?: Error) => void),
+    callback?: (err?: Error) => void,
+  ): void {
+    const cb = typeof opts === 'function' ? opts : callback;
+    // Frames go out as text, whether given as a string or as UTF-8 bytes.
+    if (typeof opts === 'object') expect(opts.binary).toBe(false);
+    this.sent.push(data.toString());
     this.bufferedAmount += data.length;
     this.pending.push(() => cb?.());
   }

@@ -28,6 +28,17 @@ export interface Frame {
   position?: { seq: number; received: number };
   /** For `events` frames: how many events the frame carries. */
   events?: number;
+  /** `data` as UTF-8, made by the first viewer that sends the frame and reused by the others. */
+  utf8?: Buffer;
+}
+
+/**
+ * What goes on the wire for `frame`. A string handed to a socket is encoded and copied for that
+ * socket; the frame's bytes, encoded once, are written as they are to every viewer's socket.
+ */
+function utf8Of(frame: Frame): Buffer {
+  if (frame.utf8 === undefined) frame.utf8 = Buffer.from(frame.data);
+  return frame.utf8;
 }
 
 export function toFrame(message: StreamMessage, position?: Frame['position']): Frame {
@@ -215,7 +226,7 @@ export class Viewer {
       const frame = this.queue.shift() as Frame;
       this.queuedBytes -= frame.bytes;
       if (frame === this.pendingReset) this.pendingReset = null;
-      this.socket.send(frame.data, (err) => this.onWritten(err));
+      this.socket.send(utf8Of(frame), { binary: false }, (err) => this.onWritten(err));
       this.stats.framesSent++;
       this.stats.eventsSent += frame.events ?? 0;
       if (frame.position !== undefined) this.sent = frame.position;

@@ -129,21 +129,23 @@ export class RealScheduler implements Scheduler {
 
   private arm(timer: RealTimer): void {
     const wallDelayMs = Math.max(0, (timer.deadlineModelMs - this.now()) / this.factor);
-    const fire = () => {
-      this.timers.delete(timer);
-      try {
-        timer.fn();
-      } catch (err) {
-        this.onError(err);
-      }
-    };
     // "As soon as possible" runs after the I/O callbacks of this turn of the event loop, so
     // work deferred by many of them (messages read from many sockets) is done once, together.
+    // One callback for every timer, given the timer: no closure is made per timer armed.
     timer.handle =
       wallDelayMs <= 0
-        ? { immediate: setImmediate(fire) }
-        : { timeout: setTimeout(fire, wallDelayMs) };
+        ? { immediate: setImmediate(this.fire, timer) }
+        : { timeout: setTimeout(this.fire, wallDelayMs, timer) };
   }
+
+  private readonly fire = (timer: RealTimer): void => {
+    this.timers.delete(timer);
+    try {
+      timer.fn();
+    } catch (err) {
+      this.onError(err);
+    }
+  };
 }
 
 interface VirtualTimer {

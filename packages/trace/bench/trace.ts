@@ -14,18 +14,29 @@
  *   time, the `ClusterSnapshot` view, navigation;
  * - the memory each replay holds (JS heap plus typed arrays, after a full collection).
  *
+ * Then, in the browser (`browser` in the output; apps/web/scripts/traceInBrowser.ts): the same
+ * trace, as a file, chosen in the dashboard's file input in headless Chromium, opened by the
+ * page's replay worker, and scrubbed with the page's slider and keys; the time until the last
+ * event is shown, the page's and the worker's heap, the latency of each move, and the main
+ * thread's long tasks. The phase runs when Chromium is there (/usr/bin/chromium, or
+ * CHROMIUM_PATH); `--no-browser` skips it, `--browser` makes a missing Chromium an error.
+ *
  * Prints one JSON object, with the machine it ran on. Times are wall clock (`ms`) and CPU
  * time of this process (`cpuMs`): on a busy machine the first includes waiting for a core.
  *
  *   pnpm bench:trace [--events 1000000] [--source cluster|generator] [--seed 7] [--k 1000]
  *                    [--save trace.ndjson] [--file trace.ndjson]
+ *                    [--browser | --no-browser] [--scrubs 50] [--dist apps/web/dist]
  *
  * `--save` writes the recorded trace to a file; `--file` measures a trace file instead of
- * recording one (any trace `parseTrace` reads, etcd raft's included).
+ * recording one (any trace `parseTrace` reads, etcd raft's included). The browser phase builds
+ * the dashboard into a temporary directory; `--dist` serves a build already made instead.
  */
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
+import { measureTraceInBrowser } from '../../../apps/web/scripts/traceInBrowser.ts';
 import {
   createTraceReader,
   parseTrace,
@@ -44,17 +55,33 @@ interface Args {
   k: number;
   file?: string;
   save?: string;
+  /** Run the browser phase: always, never, or when Chromium is there. */
+  browser: 'yes' | 'no' | 'auto';
+  scrubs: number;
+  dist?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { events: 1_000_000, source: 'cluster', seed: 7, k: 1000 };
+  const args: Args = {
+    events: 1_000_000,
+    source: 'cluster',
+    seed: 7,
+    k: 1000,
+    browser: 'auto',
+    scrubs: 50,
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1] ?? ''];
-    if (flag === '--events') args.events = Number(value);
+    if (flag === '--browser' || flag === '--no-browser') {
+      args.browser = flag === '--browser' ? 'yes' : 'no';
+      i--;
+    } else if (flag === '--events') args.events = Number(value);
     else if (flag === '--seed') args.seed = Number(value);
     else if (flag === '--k') args.k = Number(value);
     else if (flag === '--file') args.file = value;
     else if (flag === '--save') args.save = value;
+    else if (flag === '--scrubs') args.scrubs = Number(value);
+    else if (flag === '--dist') args.dist = value;
     else if (flag === '--source' && (value === 'cluster' || value === 'generator')) {
       args.source = value;
     } else throw new Error(`unknown argument ${flag} ${value}`);
@@ -176,6 +203,37 @@ function measureReplay(r: TraceReplay, source: Source, seed: number) {
   return { latency, finalMatches, stats: r.stats() };
 }
 
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The browser phase on the same trace, as a file (the one given or saved, else a temporary). */
+async function inBrowser(args: Args, source: Source, events: number, lastSeq: number) {
+  if (args.browser === 'no') return { skipped: '--no-browser' };
+  if (!existsSync(CHROMIUM)) {
+    if (args.browser === 'yes') throw new Error(`--browser: no Chromium at ${CHROMIUM}`);
+    return { skipped: `no Chromium at ${CHROMIUM} (node scripts/ensure-chromium.mjs installs it)` };
+  }
+  let file = args.file ?? args.save;
+  const dir = file === undefined ? mkdtempSync(join(os.tmpdir(), 'raftlens-bench-trace-')) : null;
+  if (dir !== null) {
+    file = join(dir, 'trace.ndjson');
+    writeFileSync(file, source.text);
+  }
+  try {
+    return await measureTraceInBrowser({
+      file: file as string,
+      events,
+      lastSeq,
+      positions: seededInts(args.seed + 1, args.scrubs, 0, events - 1),
+      steps: 10,
+      dist: args.dist,
+      final: source.final,
+      log: (line) => process.stderr.write(`bench:trace: ${line}\n`),
+    });
+  } finally {
+    if (dir !== null) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const cpus = os.cpus();
@@ -207,6 +265,7 @@ async function main(): Promise<void> {
   );
   const replayMb = heldMb() - baseMb;
   const { latency, finalMatches, stats } = measureReplay(replay as TraceReplay, source, args.seed);
+  const lastSeq = (replay as TraceReplay).lastSeq;
   replay = undefined;
 
   // The previous approach: an array of parsed events, then the index over interned objects.
@@ -304,6 +363,7 @@ async function main(): Promise<void> {
       arrayBuffers: mb(mem.arrayBuffers),
     },
     finalStateMatchesSource: finalMatches,
+    browser: await inBrowser(args, source, stats.events, lastSeq),
   };
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 }

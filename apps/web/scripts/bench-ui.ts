@@ -10,8 +10,8 @@
  * catch up with the cluster quickly.
  *
  * Usage: tsx apps/web/scripts/bench-ui.ts [--seconds 10] [--target 2000] [--tick-ms 10]
- *        [--heartbeat 1] [--writers 3] [--build]; the bench tunes the number of writers from
- *        --writers, and builds the dashboard when apps/web/dist is missing or with --build.
+ *        [--heartbeat 1] [--nodes 9] [--build]; the bench tunes the rate of client writes to
+ *        reach the target, and builds the dashboard when apps/web/dist is missing or with --build.
  */
 
 import { existsSync } from 'node:fs';
@@ -36,19 +36,30 @@ const { values } = parseArgs({
     target: { type: 'string', default: '2000' },
     'tick-ms': { type: 'string', default: '10' },
     heartbeat: { type: 'string', default: '1' },
-    writers: { type: 'string', default: '3' },
     nodes: { type: 'string', default: '9' },
     build: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
+if (values.help) {
+  process.stdout.write(
+    'Usage: pnpm bench:ui [--seconds 10] [--target 2000] [--tick-ms 10] [--heartbeat 1]\n' +
+      '                     [--nodes 9] [--build]\n' +
+      'Drives a live cluster at --target Raft messages a second (tuning the rate of client\n' +
+      'writes), draws it in headless Chromium and prints frames per second, main-thread work,\n' +
+      'heap and DOM size, and the hidden-tab behaviour as one JSON document.\n',
+  );
+  process.exit(0);
+}
 const SECONDS = Number(values.seconds);
 const TARGET = Number(values.target);
 const TICK_MS = Number(values['tick-ms']);
 const HEARTBEAT = Number(values.heartbeat);
-const WRITERS = Number(values.writers);
 const NODES = Number(values.nodes);
 const CLUSTER = 'benchui';
-const WRITERS_MAX = 48;
+/** Writes a second at most, and unanswered writes at most. */
+const WRITES_MAX = 2000;
+const IN_FLIGHT_MAX = 48;
 
 /** The little of the `ws` client this script uses. */
 interface WsClient {
@@ -93,45 +104,57 @@ class MessageCounter {
 }
 
 /**
- * Client writers in a closed loop, each waiting for its write to apply before the next. The
- * pool grows and shrinks while it runs, so the load can be tuned to the message rate wanted.
+ * Client writes at a set rate, open loop: every 10 ms the writes due are sent, each on its own,
+ * with at most IN_FLIGHT_MAX unanswered (beyond that the load is closed-loop). A rate, unlike a
+ * number of closed-loop writers, can be set finely: on a 9-node cluster with a 10 ms tick one
+ * writer waiting for each answer already adds more messages a second than the heartbeats make.
  */
-function writerPool(server: RunningServer) {
-  const loops: Array<{ stop: boolean; done: Promise<void> }> = [];
+function writeLoad(server: RunningServer) {
+  let rate = 0;
   let written = 0;
-  const start = (w: number) => {
-    const loop = { stop: false, done: Promise.resolve() };
-    loop.done = (async () => {
-      for (let i = 0; !loop.stop; i++) {
-        try {
-          const res = await fetch(`${server.url}/api/clusters/${CLUSTER}/kv/w${w}k${i % 64}`, {
-            method: 'PUT',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ value: `${i}` }),
-          });
-          await res.arrayBuffer();
-          if (res.ok) written++;
-          else await sleep(50);
-        } catch {
-          await sleep(50);
-        }
-      }
-    })();
-    loops.push(loop);
+  let inFlight = 0;
+  let stopped = false;
+  let seq = 0;
+  const write = async (i: number) => {
+    inFlight++;
+    try {
+      const res = await fetch(`${server.url}/api/clusters/${CLUSTER}/kv/k${i % 256}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value: `${i}` }),
+      });
+      await res.arrayBuffer();
+      if (res.ok) written++;
+    } catch {
+      // A refused or failed write counts for nothing; the message counter sees what happened.
+    } finally {
+      inFlight--;
+    }
   };
+  const done = (async () => {
+    let due = 0;
+    let last = Date.now();
+    while (!stopped) {
+      await sleep(10);
+      const now = Date.now();
+      due += (rate * (now - last)) / 1000;
+      last = now;
+      while (due >= 1) {
+        due--;
+        if (inFlight < IN_FLIGHT_MAX) void write(seq++);
+      }
+    }
+  })();
   return {
     written: () => written,
-    size: () => loops.length,
-    resize: (n: number) => {
-      while (loops.length < n) start(loops.length);
-      while (loops.length > n) {
-        const loop = loops.pop();
-        if (loop) loop.stop = true;
-      }
+    rate: () => rate,
+    setRate: (r: number) => {
+      rate = Math.max(0, r);
     },
     stop: async () => {
-      for (const loop of loops) loop.stop = true;
-      await Promise.all(loops.map((l) => l.done));
+      stopped = true;
+      await done;
+      while (inFlight > 0) await sleep(10);
     },
   };
 }
@@ -145,40 +168,52 @@ async function rateOver(counter: MessageCounter, ms: number): Promise<number> {
 }
 
 /**
- * Heartbeats alone set a floor (a leader and its answers every heartbeat); each writer adds its
- * appends and their answers, though not in proportion (appends batch). Measure the floor, then
- * search the number of writers: doubling until the target is passed, then halving the interval.
+ * Heartbeats alone set a floor (a leader and its answers every heartbeat); each write adds its
+ * appends and their answers, though not in proportion (appends batch). The floor is measured,
+ * then a controller keeps the message rate at the target for the rest of the run: every second
+ * it scales the write rate by how far the messages above the floor are from where they should
+ * be (damped, at most doubling or halving). On a shared machine the cluster's pace wanders, and
+ * a rate fixed once would drift off the target while the frames are measured.
  */
-async function tuneWriters(
-  pool: ReturnType<typeof writerPool>,
-  counter: MessageCounter,
-  target: number,
-  initial: number,
-) {
-  pool.resize(0);
-  const floor = await rateOver(counter, 1500);
-  let lo = 0;
-  let hi: number | null = null;
-  let w = Math.max(1, initial);
-  for (let round = 0; round < 7; round++) {
-    pool.resize(w);
-    const rate = await rateOver(counter, 1500);
-    process.stderr.write(`bench:ui: ${w} writers -> ${Math.round(rate)} messages/s\n`);
-    if (Math.abs(rate - target) <= target * 0.1) break;
-    if (rate < target) {
-      lo = w;
-      if (hi === null && w >= WRITERS_MAX) break;
-      w = hi === null ? Math.min(WRITERS_MAX, w * 2) : Math.ceil((lo + hi) / 2);
-    } else {
-      hi = w;
-      w = Math.floor((lo + hi) / 2);
+function holdTarget(load: ReturnType<typeof writeLoad>, counter: MessageCounter) {
+  let stopped = false;
+  const result = { heartbeatOnlyMsgsPerS: 0 };
+  const settled = (async () => {
+    load.setRate(0);
+    await sleep(500);
+    const floor = await rateOver(counter, 1500);
+    result.heartbeatOnlyMsgsPerS = Math.round(floor);
+    process.stderr.write(`bench:ui: no writes -> ${Math.round(floor)} messages/s\n`);
+    if (floor >= TARGET) return;
+    // A first guess: a write costs about two messages per follower (the append and its answer).
+    let w = Math.max(1, (TARGET - floor) / (2 * (NODES - 1)));
+    load.setRate(w);
+    for (let round = 0; round < 5; round++) {
+      const rate = await rateOver(counter, 1000);
+      process.stderr.write(`bench:ui: ${round1(w)} writes/s -> ${Math.round(rate)} messages/s\n`);
+      w = nextRate(w, rate, floor);
+      load.setRate(w);
     }
-    if (w === lo || w === hi) {
-      pool.resize(w);
-      break;
-    }
-  }
-  return { heartbeatOnlyMsgsPerS: Math.round(floor), writers: pool.size() };
+    void (async () => {
+      while (!stopped) {
+        const rate = await rateOver(counter, 1000);
+        if (!stopped) load.setRate(nextRate(load.rate(), rate, floor));
+      }
+    })();
+  })();
+  return {
+    settled: () => settled.then(() => result),
+    stop: () => {
+      stopped = true;
+    },
+  };
+}
+
+function nextRate(w: number, rate: number, floor: number): number {
+  const want = Math.max(1, TARGET - floor);
+  const got = Math.max(1, rate - floor);
+  const k = Math.min(2, Math.max(0.5, Math.sqrt(want / got)));
+  return Math.min(WRITES_MAX, Math.max(0.5, w * k));
 }
 
 /** Frame intervals (ms) over `ms`, taken with requestAnimationFrame in the page. */
@@ -287,8 +322,11 @@ try {
   await cdp.send('Performance.enable');
   const chromiumVersion = (await cdp.send('Browser.getVersion')).product;
 
-  const writers = writerPool(server);
-  const tuning = await tuneWriters(writers, counter, TARGET, WRITERS);
+  const writers = writeLoad(server);
+  const control = holdTarget(writers, counter);
+  const tuning = await control.settled();
+  const rates: number[] = [];
+  const sampler = setInterval(() => rates.push(writers.rate()), 250);
   const m0 = await metrics(cdp);
   const sends0 = counter.sends;
   const written0 = writers.written();
@@ -299,6 +337,7 @@ try {
   const elements = Number(await page.evaluate(`document.querySelectorAll('*').length`));
   const measuredMsgs = (counter.sends - sends0) / elapsed;
   const writesPerS = (writers.written() - written0) / elapsed;
+  clearInterval(sampler);
 
   // Hidden tab: nothing should be drawn, the stream keeps its place.
   const hiddenMs = 5000;
@@ -319,6 +358,7 @@ try {
     await sleep(20);
   }
   const after = frameStats((await page.evaluate(FRAMES(2000))) as number[], 2000);
+  control.stop();
   await writers.stop();
   const visibleScript = (m1.ScriptDuration ?? 0) - (m0.ScriptDuration ?? 0);
   const hiddenScript = (h1.ScriptDuration ?? 0) - (h0.ScriptDuration ?? 0);
@@ -329,7 +369,12 @@ try {
       nodes: NODES,
       tickMs: TICK_MS,
       heartbeatTick: HEARTBEAT,
-      writers: tuning.writers,
+      // The controller's write rate over the measured seconds: its mean, lowest and highest.
+      writeRatePerS: {
+        mean: round1(rates.reduce((a, b) => a + b, 0) / Math.max(1, rates.length)),
+        min: round1(Math.min(...rates)),
+        max: round1(Math.max(...rates)),
+      },
       heartbeatOnlyMsgsPerS: tuning.heartbeatOnlyMsgsPerS,
       targetMsgsPerS: TARGET,
       measuredMsgsPerS: Math.round(measuredMsgs),

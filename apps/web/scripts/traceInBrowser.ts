@@ -17,6 +17,9 @@
  * - scrubbing: the slider set to random positions (as a drag sets it: value, then `input`), each
  *   timed until the replay bar shows that position and the next frame has run; stepping with
  *   the `.` and `,` keys the same way;
+ * - a drag: the slider moved on every animation frame from a tenth of the trace to nine tenths,
+ *   as a hand drags it; the frames' intervals, how many moments the views drew on the way, and
+ *   the time from the last move until its position is shown;
  * - the main thread's long tasks (PerformanceObserver 'longtask', over 50 ms) during open and
  *   during each move.
  */
@@ -35,9 +38,11 @@ export interface TraceInBrowserOptions {
   /** Events in it, and its last sequence number: what the replay bar must reach. */
   events: number;
   lastSeq: number;
-  /** Positions to scrub to, chosen by `positions`; one-event steps each way. */
+  /** Positions to scrub to, one at a time; one-event steps each way. */
   positions: number[];
   steps: number;
+  /** Animation frames of the drag across the trace (one slider move per frame). */
+  dragFrames?: number;
   /** A built dashboard to serve; built afresh when absent. */
   dist?: string;
   /** Nodes' roles, terms and commits at the end of the trace, to check the ring shows them. */
@@ -144,6 +149,35 @@ const PRESS = (key: string, want: string) => `(async () => {
   document.body.dispatchEvent(new KeyboardEvent('keydown', { key: ${JSON.stringify(key)}, bubbles: true }));
   const t1 = await ${SHOWN(want)};
   return [t0, t1];
+})()`;
+
+/**
+ * Drags the slider from `from` to `to`, one move per animation frame, as a hand does; counts
+ * the moments the replay bar showed on the way, and times the last move until it is shown.
+ */
+const DRAG = (from: number, to: number, frames: number, want: string) => `(async () => {
+  const el = document.querySelector('input.replay-range');
+  const at = document.querySelector('[data-testid="replay-at"]');
+  const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+  let shown = 0;
+  const obs = new MutationObserver(() => { shown++; });
+  obs.observe(at, { subtree: true, childList: true, characterData: true });
+  const intervals = [];
+  const t0 = performance.now();
+  let last = t0;
+  for (let i = 0; i < ${frames}; i++) {
+    await new Promise((ok) => requestAnimationFrame(ok));
+    const now = performance.now();
+    if (i > 0) intervals.push(now - last);
+    last = now;
+    const p = Math.round(${from} + ((${to} - ${from}) * i) / ${frames - 1});
+    set.call(el, String(p));
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+  const lastMove = performance.now();
+  const settled = await ${SHOWN(want)};
+  obs.disconnect();
+  return { t0, lastMove, settled, intervals, shown };
 })()`;
 
 /** The text the replay bar shows at a 0-based position: "(1,234 of 1,000,000)". */
@@ -326,7 +360,23 @@ export async function measureTraceInBrowser(o: TraceInBrowserOptions) {
         ],
       );
     }
+    // A drag across the trace.
+    const dragFrames = o.dragFrames ?? 180;
+    const from = Math.floor(o.events / 10);
+    const to = Math.floor((o.events * 9) / 10);
+    await page.evaluate(SLIDE(from, shownAt(from, o.events)));
+    log(`dragging the slider over ${dragFrames} frames`);
+    const drag = (await page.evaluate(DRAG(from, to, dragFrames, shownAt(to, o.events)))) as {
+      t0: number;
+      lastMove: number;
+      settled: number;
+      intervals: number[];
+      shown: number;
+    };
     const longTasks = (await page.evaluate('window.__longTasks')) as Array<[number, number]>;
+    const dragLong = longTasks
+      .filter(([s, d]) => s < drag.settled && s + d > drag.t0)
+      .map(([, d]) => d);
 
     return {
       chromium,
@@ -350,6 +400,20 @@ export async function measureTraceInBrowser(o: TraceInBrowserOptions) {
       },
       scrub: summarizeMoves(slides, longTasks),
       step: summarizeMoves(steps, longTasks),
+      drag: {
+        moves: dragFrames,
+        positions: `${from.toLocaleString('en')} to ${to.toLocaleString('en')}`,
+        ms: Math.round(drag.lastMove - drag.t0),
+        momentsShown: drag.shown,
+        meanFrameMs: round1(
+          drag.intervals.reduce((a, b) => a + b, 0) / Math.max(1, drag.intervals.length),
+        ),
+        longestFrameMs: Math.round(Math.max(0, ...drag.intervals)),
+        framesOver50ms: drag.intervals.filter((d) => d > 50).length,
+        settleMs: Math.round(drag.settled - drag.lastMove),
+        longTasks: dragLong.length,
+        longestTaskMs: Math.round(Math.max(0, ...dragLong)),
+      },
       stallOverMs: STALL_MS,
       pageErrors: errors,
     };

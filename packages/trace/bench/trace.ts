@@ -16,9 +16,9 @@
  *
  * Then, in the browser (`browser` in the output; apps/web/scripts/traceInBrowser.ts): the same
  * trace, as a file, chosen in the dashboard's file input in headless Chromium, opened by the
- * page's replay worker, and scrubbed with the page's slider and keys; the time until the last
- * event is shown, the page's and the worker's heap, the latency of each move, and the main
- * thread's long tasks. The phase runs when Chromium is there (/usr/bin/chromium, or
+ * page's replay worker, and scrubbed with the page's slider (moves, and a drag) and keys; the
+ * time until the last event is shown, the page's and the worker's heap, the latency of each
+ * move, and the main thread's long tasks. The phase runs when Chromium is there (/usr/bin/chromium, or
  * CHROMIUM_PATH); `--no-browser` skips it, `--browser` makes a missing Chromium an error.
  *
  * Prints one JSON object, with the machine it ran on. Times are wall clock (`ms`) and CPU
@@ -218,8 +218,9 @@ async function inBrowser(args: Args, source: Source, events: number, lastSeq: nu
     file = join(dir, 'trace.ndjson');
     writeFileSync(file, source.text);
   }
+  const loadAverage1m = Math.round((os.loadavg()[0] ?? 0) * 10) / 10;
   try {
-    return await measureTraceInBrowser({
+    const figures = await measureTraceInBrowser({
       file: file as string,
       events,
       lastSeq,
@@ -229,6 +230,7 @@ async function inBrowser(args: Args, source: Source, events: number, lastSeq: nu
       final: source.final,
       log: (line) => process.stderr.write(`bench:trace: ${line}\n`),
     });
+    return { loadAverage1m, ...figures };
   } finally {
     if (dir !== null) rmSync(dir, { recursive: true, force: true });
   }
@@ -243,6 +245,8 @@ async function main(): Promise<void> {
     node: process.version,
     platform: `${os.platform()} ${os.arch()}`,
     memoryMb: Math.round(os.totalmem() / 1048576),
+    // Other work on the machine slows every figure here; say how much there was.
+    loadAverage1m: Math.round((os.loadavg()[0] ?? 0) * 10) / 10,
   };
   const source = await record(args);
   const text = source.text;

@@ -414,6 +414,8 @@ export async function measureTraceInBrowser(o: TraceInBrowserOptions) {
         longTasks: dragLong.length,
         longestTaskMs: Math.round(Math.max(0, ...dragLong)),
       },
+      // Long tasks are those the browser reports (over 50 ms): 0 means none was.
+      longTaskOverMs: 50,
       stallOverMs: STALL_MS,
       pageErrors: errors,
     };

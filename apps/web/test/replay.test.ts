@@ -1,5 +1,7 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { newTraceHeader, serializeTrace, type TraceEvent } from '@raftlens/trace';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localBackend, type ReplayBackend } from '../src/components/replay/backend.ts';
 import { ReplayController } from '../src/components/replay/controller.ts';
 import { linkParams } from '../src/components/replay/links.ts';
@@ -160,6 +162,78 @@ describe('the replay controller', () => {
     expect(s.replay?.source.label).toBe('good.ndjson');
     expect(s.replay?.seq).toBe(5);
     expect(s.replayLoading).toBeNull();
+  });
+
+  describe('from a URL', () => {
+    let server: Server | null = null;
+    afterEach(() => {
+      server?.close();
+      server = null;
+    });
+
+    /** Serves `respond` on loopback; resolves with the base URL. */
+    async function serve(respond: Parameters<typeof createServer>[1]): Promise<string> {
+      server = createServer(respond);
+      await new Promise<void>((done) => server?.listen(0, '127.0.0.1', done));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    }
+
+    it('downloads a trace in chunks of unknown length, reading it as it arrives', async () => {
+      const seen: Array<string | undefined> = [];
+      const url = await serve((req, res) => {
+        seen.push(req.headers.authorization);
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        // Chunks that cut lines, and even characters, in two; no content-length.
+        const bytes = Buffer.from(trace.text);
+        for (let at = 0; at < bytes.length; at += 97) res.write(bytes.subarray(at, at + 97));
+        res.end();
+      });
+      const { store, c } = setup();
+      const phases: Array<string | undefined> = [];
+      const unsubscribe = store.subscribe((s) => phases.push(s.replayLoading?.phase));
+
+      const download = { url: `${url}/t.ndjson`, headers: { authorization: 'Bearer k' } };
+      expect(await c.open(download, { kind: 'url', label: 't.ndjson', url: download.url })).toBe(
+        true,
+      );
+      unsubscribe();
+
+      expect(seen).toEqual(['Bearer k']);
+      expect(phases).toContain('downloading');
+      expect(store.getState().replay?.info.length).toBe(trace.events.length);
+      expect(leaderOf(store)).toEqual({ id: 2, term: 3 });
+    });
+
+    it("says why a download was refused, in the server's words, and keeps the open trace", async () => {
+      const url = await serve((_req, res) => {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'UnknownCluster', message: 'No cluster x.' } }));
+      });
+      const { store, c } = setup();
+      await c.open(trace.text, { kind: 'file', label: 'good.ndjson' }, 5);
+      const before = store.getState().replay;
+
+      const download = { url: `${url}/x`, headers: {} };
+      expect(await c.open(download, { kind: 'url', label: 'x', url: download.url })).toBe(false);
+
+      const s = store.getState();
+      expect(s.notices.at(-1)?.text).toMatch(/x was not opened: No cluster x\./);
+      expect(s.replay).toBe(before);
+      expect(s.replayLoading).toBeNull();
+    });
+
+    it('refuses a download cut off mid-line as truncated', async () => {
+      const url = await serve((_req, res) => {
+        res.writeHead(200);
+        res.end(trace.text.slice(0, trace.text.length - 20));
+      });
+      const { store, c } = setup();
+      const download = { url: `${url}/cut`, headers: {} };
+
+      expect(await c.open(download, { kind: 'url', label: 'cut', url: download.url })).toBe(false);
+
+      expect(store.getState().replayError?.code).toBe('Truncated');
+    });
   });
 
   it('refuses a truncated file as truncated', async () => {

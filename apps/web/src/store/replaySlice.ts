@@ -28,7 +28,7 @@ export interface OpenReplay {
 
 export interface ReplayLoading {
   label: string;
-  phase: OpenPhase | 'downloading';
+  phase: OpenPhase;
   /** 0..1, or null when unknown (a download without a length). */
   fraction: number | null;
 }

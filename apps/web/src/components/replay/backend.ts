@@ -4,13 +4,13 @@
  */
 
 import type { JumpKind, OpenPhase, ReplayFrame } from './engine.ts';
-import type { OpenOutcome, WorkerRequest, WorkerResponse } from './protocol.ts';
+import type { OpenOutcome, TraceSource, WorkerRequest, WorkerResponse } from './protocol.ts';
 import { ReplaySession } from './session.ts';
 
-export type Progress = (phase: OpenPhase, fraction: number) => void;
+export type Progress = (phase: OpenPhase, fraction: number | null) => void;
 
 export interface ReplayBackend {
-  open(source: string | Blob, progress?: Progress): Promise<OpenOutcome>;
+  open(source: TraceSource, progress?: Progress): Promise<OpenOutcome>;
   frame(at: { seq: number } | { position: number }): Promise<ReplayFrame | null>;
   jump(seq: number, kind: JumpKind | 'any', dir: 1 | -1): Promise<number | null>;
 }
@@ -47,9 +47,11 @@ class ChannelBackend implements ReplayBackend {
     });
   }
 
-  async open(source: string | Blob, progress?: Progress): Promise<OpenOutcome> {
-    const req: Request =
-      typeof source === 'string' ? { type: 'open', text: source } : { type: 'open', blob: source };
+  async open(source: TraceSource, progress?: Progress): Promise<OpenOutcome> {
+    let req: Request;
+    if (typeof source === 'string') req = { type: 'open', text: source };
+    else if (source instanceof Blob) req = { type: 'open', blob: source };
+    else req = { type: 'open', download: source };
     const r = await this.ask(req, progress);
     if (r.type === 'opened') return r.outcome;
     throw new Error(r.type === 'failed' ? r.message : `unexpected answer ${r.type}`);

@@ -19,6 +19,7 @@ import { MARKS_CAPACITY, type TimelineMark } from '../../store/timelineSlice.ts'
 import { FEED_CAPACITY } from '../../store/traceSlice.ts';
 import type { ReplayBackend } from './backend.ts';
 import type { JumpKind, ReplayFrame } from './engine.ts';
+import type { TraceSource } from './protocol.ts';
 
 /** Feed sentences are built from at most this many of the frame's last events. */
 const FEED_FROM_EVENTS = 600;
@@ -68,19 +69,20 @@ export class ReplayController {
   }
 
   /**
-   * Opens a trace (text or a file) and shows it at `at` (default: its last event). Resolves
-   * to false, with the reason in `replayError` and a notice, when the trace is refused.
+   * Opens a trace (text, a file or a download) and shows it at `at` (default: its last event).
+   * Resolves to false, with the reason in `replayError` and a notice, when the trace is refused
+   * or cannot be downloaded.
    */
-  async open(source: string | Blob, meta: ReplaySource, at?: number): Promise<boolean> {
+  async open(source: TraceSource, meta: ReplaySource, at?: number): Promise<boolean> {
     const { store } = this;
-    let shown = -1;
+    let shown = '';
     store.setState({ replayLoading: { label: meta.label, phase: 'reading', fraction: 0 } });
     try {
       const outcome = await this.deps.backend.open(source, (phase, fraction) => {
         // A store update per percent at most: progress must not cost more than the work.
-        const pct = Math.floor(fraction * 100);
-        if (pct === shown) return;
-        shown = pct;
+        const step = `${phase} ${fraction === null ? '?' : Math.floor(fraction * 100)}`;
+        if (step === shown) return;
+        shown = step;
         store.setState({ replayLoading: { label: meta.label, phase, fraction } });
       });
       if (!outcome.ok) {

@@ -54,8 +54,9 @@ export interface ReplayFrame {
   events: TraceEvent[];
 }
 
-export type OpenPhase = 'reading' | 'parsing' | 'indexing';
-export type ProgressFn = (phase: OpenPhase, fraction: number) => void;
+export type OpenPhase = 'downloading' | 'reading' | 'parsing' | 'indexing';
+/** `fraction` is 0..1, or null when the total is unknown (a download without a length). */
+export type ProgressFn = (phase: OpenPhase, fraction: number | null) => void;
 
 export type BuildResult = { ok: true; replay: TraceReplay } | { ok: false; error: TraceError };
 
@@ -87,17 +88,30 @@ export function buildReplay(text: string, progress: ProgressFn = () => {}): Buil
   return finished(reader.finish());
 }
 
-/** The same from a file or a download, read as a stream: neither text nor events held whole. */
-export async function buildReplayFromBlob(
+/** The same from a file, read as a stream: neither text nor events held whole. */
+export function buildReplayFromBlob(
   blob: Blob,
   progress: ProgressFn = () => {},
 ): Promise<BuildResult> {
+  return buildReplayFromStream(blob.stream(), blob.size, 'reading', progress);
+}
+
+/**
+ * The same from a byte stream (a file's, or a download's body) of `total` bytes (0 when
+ * unknown): each chunk is parsed and indexed as it arrives.
+ */
+export async function buildReplayFromStream(
+  body: ReadableStream<Uint8Array>,
+  total: number,
+  phase: OpenPhase,
+  progress: ProgressFn = () => {},
+): Promise<BuildResult> {
   const reader = createTraceReader();
-  const stream = blob.stream().getReader();
+  const stream = body.getReader();
   const decoder = new TextDecoder();
   let bytes = 0;
   let refused = false;
-  progress('reading', 0);
+  progress(phase, total > 0 ? 0 : null);
   for (;;) {
     const chunk = await stream.read();
     if (chunk.done) break;
@@ -107,7 +121,7 @@ export async function buildReplayFromBlob(
       await stream.cancel();
       break;
     }
-    progress('reading', blob.size > 0 ? Math.min(1, bytes / blob.size) : 1);
+    progress(phase, total > 0 ? Math.min(1, bytes / total) : null);
   }
   if (!refused) reader.push(decoder.decode());
   return finished(reader.finish());

@@ -3,14 +3,14 @@
  * moment, and the ways in (a file, a URL, a cluster's recording, a seeded simulated run).
  */
 
-import { ApiError, paths } from '../../api/index.ts';
+import { ApiError, authHeaders, paths } from '../../api/index.ts';
 import { useStore } from '../../store/appStore.ts';
 import type { ReplaySource } from '../../store/replaySlice.ts';
 import { resumeStream, suspendStream, switchCluster } from '../../stream/connect.ts';
 import { workerBackend } from './backend.ts';
 import { ReplayController } from './controller.ts';
 import { linkParams } from './links.ts';
-import { createSimulated, download, presentSeq } from './replayApi.ts';
+import { createSimulated, presentSeq } from './replayApi.ts';
 
 let controller: ReplayController | null = null;
 
@@ -63,24 +63,13 @@ function fileName(url: string): string {
   return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1)) || url;
 }
 
-async function openDownload(url: string, source: ReplaySource, at?: number): Promise<boolean> {
-  useStore.setState({
-    replayLoading: { label: source.label, phase: 'downloading', fraction: null },
-  });
-  let blob: Blob;
-  try {
-    blob = await download(url, (fraction) =>
-      useStore.setState({
-        replayLoading: { label: source.label, phase: 'downloading', fraction },
-      }),
-    );
-  } catch (err) {
-    useStore.setState({ replayLoading: null });
-    const why = err instanceof Error ? err.message : String(err);
-    useStore.getState().notify('error', `${source.label} could not be downloaded: ${why}`);
-    return false;
-  }
-  return replayController().open(blob, source, at);
+/**
+ * Opens a trace at a URL: the worker downloads it and reads it as it arrives, so that a large
+ * recording is never held whole on the page.
+ */
+function openDownload(url: string, source: ReplaySource, at?: number): Promise<boolean> {
+  const absolute = new URL(url, window.location.href).href;
+  return replayController().open({ url: absolute, headers: authHeaders() }, source, at);
 }
 
 /** Opens a file the person chose or dropped. */

@@ -1,37 +1,9 @@
 /**
- * The server calls replay makes: downloading a recording with progress, forking a simulated run
- * at a moment, and creating a simulated cluster. Failures carry the server's code and sentence.
+ * The server calls replay makes: forking a simulated run at a moment, and creating a simulated
+ * cluster. Failures carry the server's code and sentence.
  */
 
 import { ApiError, authHeaders, paths } from '../../api/index.ts';
-
-/** Downloads a trace as a Blob, reporting the fraction received (null without a length). */
-export async function download(
-  url: string,
-  progress: (fraction: number | null) => void,
-): Promise<Blob> {
-  let res: Response;
-  try {
-    res = await fetch(url, { headers: authHeaders() });
-  } catch {
-    throw new ApiError('Unreachable', `${url} cannot be reached.`, 0);
-  }
-  if (!res.ok) throw await errorOf(res);
-  const total = Number(res.headers.get('content-length') ?? 0);
-  if (!res.body) return res.blob();
-  const reader = res.body.getReader();
-  const parts: Uint8Array[] = [];
-  let done = 0;
-  progress(total > 0 ? 0 : null);
-  for (;;) {
-    const chunk = await reader.read();
-    if (chunk.done) break;
-    parts.push(chunk.value);
-    done += chunk.value.byteLength;
-    progress(total > 0 ? Math.min(1, done / total) : null);
-  }
-  return new Blob(parts as BlobPart[]);
-}
 
 async function errorOf(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '');

@@ -125,7 +125,7 @@ describe('the dashboard over a real cluster', () => {
     });
     const stuck = stalled.find((n) => n.id === leader.id);
     expect(stuck?.commit).toBe(before);
-    const carrying = page.locator('.held-list li').filter({ hasText: /[1-9]\d* entries/ });
+    const carrying = page.locator('.held-list li').filter({ hasText: /[1-9]\d* entr(y|ies)/ });
     await carrying
       .first()
       .getByRole('button', { name: /^Release MsgApp/ })

@@ -93,3 +93,8 @@ export function termFill(term: number): string {
 export function nodeName(id: number): string {
   return `n${id}`;
 }
+
+/** "1 entry", "3 entries": how many log entries a message carries. */
+export function entriesWord(n: number): string {
+  return `${n} ${n === 1 ? 'entry' : 'entries'}`;
+}

@@ -1,7 +1,7 @@
 import type { HeldMessageView } from '@raftlens/trace';
 import { memo } from 'react';
 import { HOLD_AT } from '../../model/flights.ts';
-import { messageStyle, nodeName } from '../../model/palette.ts';
+import { entriesWord, messageStyle, nodeName } from '../../model/palette.ts';
 import { along, lane, type RingLayout } from '../../model/ringLayout.ts';
 import { useStore } from '../../store/appStore.ts';
 
@@ -49,7 +49,7 @@ export const HeldLayer = memo(function HeldLayer({ layout, held, group }: Props)
               if (e.key === 'Enter') selectLink({ from: h.from, to: h.to });
             }}
           >
-            <title>{`${name} (term ${h.term}, index ${h.index}, ${h.entries} entries)`}</title>
+            <title>{`${name} (term ${h.term}, index ${h.index}, ${entriesWord(h.entries)})`}</title>
             <rect x={-11} y={-11} width={22} height={22} rx={5} fill={style.colour} />
             <rect x={-5} y={-6} width={3.5} height={12} fill="#fff" />
             <rect x={1.5} y={-6} width={3.5} height={12} fill="#fff" />

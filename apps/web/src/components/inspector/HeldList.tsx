@@ -1,6 +1,6 @@
 import type { HeldMessageView } from '@raftlens/trace';
 import { useApiAction } from '../../hooks/useApiAction.ts';
-import { messageStyle, nodeName } from '../../model/palette.ts';
+import { entriesWord, messageStyle, nodeName } from '../../model/palette.ts';
 
 /** Rows beyond this are summarised: a busy hold queues a message every heartbeat. */
 const ROWS_MAX = 40;
@@ -35,7 +35,7 @@ export function HeldList({ held }: { held: readonly HeldMessageView[] }) {
                 {name}
                 <small>
                   term {h.term} · index {h.index}
-                  {h.entries ? ` · ${h.entries} entries` : ''}
+                  {h.entries ? ` · ${entriesWord(h.entries)}` : ''}
                 </small>
               </span>
               <button

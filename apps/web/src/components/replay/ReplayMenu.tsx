@@ -73,7 +73,7 @@ export function ReplayMenu() {
           title="Open this cluster's recording at the present, to go back in time"
           onClick={() => void openClusterRecording(cluster)}
         >
-          ⏪ Rewind
+          <RewindIcon /> Rewind
         </button>
       )}
       <button
@@ -95,4 +95,16 @@ export function ReplayMenu() {
 function momentLinkPossible(r: NonNullable<ReturnType<typeof useStore.getState>['replay']>) {
   if (r.source.kind !== 'file') return true;
   return r.info.header.mode === 'simulated' && r.info.header.seed !== undefined;
+}
+
+/**
+ * Two left-pointing triangles, drawn rather than written: the "⏪" character is an emoji that
+ * many machines' fonts (a classroom's Linux box among them) draw as an empty box.
+ */
+function RewindIcon() {
+  return (
+    <svg className="btn-icon" width="1em" height="1em" viewBox="0 0 16 16" aria-hidden="true">
+      <path d="M8 3v10L1 8zM15 3v10L8 8z" fill="currentColor" />
+    </svg>
+  );
 }

@@ -99,7 +99,8 @@ function LogLegend() {
       <span className="lg-cell uncommitted">3</span> not yet committed
       <span className="lg-cell conflict">2</span> conflicts with the leader
       <span className="lg-cell compacted" /> compacted into a snapshot
-      <span className="lg-mark">▲</span> leader's match · <span className="lg-mark">▷</span> next
+      <span className="lg-mark">▲</span> match <span className="lg-mark">▷</span> next (the leader's
+      progress)
     </p>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ringLayout, ringSlots } from '../src/model/ringLayout.ts';
+import { captionPlace, clearance, ringLayout, ringSlots } from '../src/model/ringLayout.ts';
 
 describe('ringSlots', () => {
   it('keeps the id order when the network is whole', () => {
@@ -40,5 +40,36 @@ describe('ringLayout', () => {
     const first = l.positions.get(1);
     const ys = [...l.positions.values()].map((p) => p.y);
     expect(first?.y).toBe(Math.min(...ys));
+  });
+
+  it("keeps five nodes' captions under their discs and clear of the other nodes", () => {
+    for (const [w, h, font] of [
+      [990, 620, 15],
+      [1240, 470, 20], // large type on a 1280x720 projector
+    ] as const) {
+      const l = ringLayout([1, 2, 3, 4, 5], w, h, [], font);
+
+      expect([...l.captions.values()].every((c) => c === 'below')).toBe(true);
+      expect(clearance(l)).toBeGreaterThan(0);
+    }
+  });
+
+  it('writes a caption beside its disc, outside the ring, where under it would hit a node', () => {
+    const l = ringLayout([1, 2, 3, 4, 5, 6, 7], 1240, 470, [], 20);
+
+    const beside = [...l.captions].filter(([, c]) => c !== 'below');
+    expect(beside.length).toBeGreaterThan(0);
+    for (const [id, c] of beside) {
+      const p = l.positions.get(id);
+      expect(c).toBe((p?.x ?? 0) < l.center.x ? 'left' : 'right');
+    }
+    expect(clearance(l)).toBeGreaterThan(0);
+    for (const [id, p] of l.positions) {
+      const { box } = captionPlace(p, l.captions.get(id) ?? 'below', l.nodeR, 20);
+      expect(box.x0).toBeGreaterThanOrEqual(0);
+      expect(box.x1).toBeLessThanOrEqual(1240);
+      expect(box.y0).toBeGreaterThanOrEqual(0);
+      expect(box.y1).toBeLessThanOrEqual(470);
+    }
   });
 });

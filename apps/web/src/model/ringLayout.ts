@@ -19,8 +19,30 @@ export interface RingLayout {
   rx: number;
   ry: number;
   nodeR: number;
+  /** The size of the captions' type, which the room around the ring is measured in. */
+  fontPx: number;
   positions: Map<number, Point>;
+  /**
+   * Where each node's caption goes: under its disc, or beside it on the ring's outside where a
+   * caption under it would run into the node below (a short, wide box with many nodes).
+   */
+  captions: Map<number, CaptionSide>;
 }
+
+export type CaptionSide = 'below' | 'left' | 'right';
+
+/** Half the width of a caption's longest line ("commit 120 · applied 120"), in font sizes. */
+const CAPTION_HALF_W = 5.6;
+/** From a caption's first baseline to the bottom of its third line, in font sizes. */
+const CAPTION_DEPTH = 2.3;
+/** From a caption's first baseline up to the top of its letters, in font sizes. */
+const CAPTION_ASCENT = 0.8;
+/** How far a caption under a disc starts below the disc's edge: the election arc is between. */
+const CAPTION_GAP = 20;
+/** A caption beside a disc starts this far from the disc's edge. */
+const CAPTION_SIDE_GAP = 14;
+/** How far a partition's outline stays from a disc's centre beyond its radius: the crown fits. */
+export const HULL_PAD = 28;
 
 /**
  * Nodes evenly on a ring. When the network is partitioned, each side's nodes sit together on
@@ -45,18 +67,43 @@ export function ringLayout(
     angles.set(id, -Math.PI / 2 + (2 * Math.PI * at) / turns);
     at += 1;
   }
+  const below = new Map([...angles.keys()].map((id) => [id, 'below' as CaptionSide]));
+  const first = place(angles, turns, width, height, fontPx, below);
+  // Where a caption under a disc would run into the node below it, it may go on the ring's
+  // outside instead. The ring then leaves room at the sides for it and is narrower: kept only
+  // if the captions are then clearer of the other nodes than before.
+  const crowded = crowdedCaptions(first);
+  if (crowded.length === 0) return first;
+  const captions = new Map(below);
+  for (const id of crowded) captions.set(id, Math.cos(angles.get(id) ?? 0) < 0 ? 'left' : 'right');
+  const second = place(angles, turns, width, height, fontPx, captions);
+  return clearance(second) > clearance(first) ? second : first;
+}
+
+function place(
+  angles: Map<number, number>,
+  turns: number,
+  width: number,
+  height: number,
+  fontPx: number,
+  captions: Map<number, CaptionSide>,
+): RingLayout {
   // Fit the ring's actual extent (five nodes reach less far down than up) into the box, with
   // room for the crown above a disc, three lines of text below it and text beside it.
   const sin = [...angles.values()].map(Math.sin);
   const cos = [...angles.values()].map(Math.cos);
   const ySpan = Math.max(1, Math.max(...sin) - Math.min(...sin));
   const xSpan = Math.max(1, Math.max(...cos) - Math.min(...cos));
+  const beside = [...captions.values()].some((c) => c !== 'below');
   const fit = (r: number) => {
-    const top = r + 1.6 * fontPx;
+    const top = r + Math.max(1.6 * fontPx, HULL_PAD + 2);
     const bottom = r + 4.8 * fontPx;
-    const side = Math.max(r, 5.6 * fontPx) + 8;
+    const side = beside
+      ? r + CAPTION_SIDE_GAP + 2 * CAPTION_HALF_W * fontPx + 12
+      : Math.max(r, CAPTION_HALF_W * fontPx) + 12;
     let ry = Math.max(30, (height - top - bottom) / ySpan);
-    const rx = Math.max(30, Math.min((width - 2 * side) / xSpan, ry * 2));
+    // Up to three times as wide as tall: a projector's short, wide picture is used across.
+    const rx = Math.max(30, Math.min((width - 2 * side) / xSpan, ry * 3));
     ry = Math.min(ry, rx);
     // The disc shrinks as neighbours get closer: a fraction of the chord between neighbours.
     const mean = (rx + ry) / 2;
@@ -66,7 +113,7 @@ export function ringLayout(
   };
   // The margins depend on the disc size and the disc size on the room left: settle twice.
   const { top, side, rx, ry, nodeR } = fit(fit(46).nodeR);
-  const single = ids.length <= 1;
+  const single = angles.size <= 1;
   const center = {
     x: single ? width / 2 : side - Math.min(...cos) * rx + (width - 2 * side - xSpan * rx) / 2,
     y: single ? height / 2 : top - Math.min(...sin) * ry,
@@ -76,7 +123,93 @@ export function ringLayout(
     const k = single ? 0 : 1;
     positions.set(id, { x: center.x + k * rx * Math.cos(a), y: center.y + k * ry * Math.sin(a) });
   }
-  return { width, height, center, rx, ry, nodeR, positions };
+  return { width, height, center, rx, ry, nodeR, fontPx, positions, captions };
+}
+
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/**
+ * Where a node's caption is written: the first line's baseline, the anchor of its lines, and the
+ * box its letters fill (estimated from the font size, for the layout and the partition outline).
+ */
+export function captionPlace(
+  p: Point,
+  side: CaptionSide,
+  r: number,
+  fontPx: number,
+): { x: number; y: number; anchor: 'start' | 'middle' | 'end'; box: Box } {
+  const w = 2 * CAPTION_HALF_W * fontPx;
+  if (side === 'below') {
+    const y = p.y + r + CAPTION_GAP;
+    const box = {
+      x0: p.x - w / 2,
+      x1: p.x + w / 2,
+      y0: y - CAPTION_ASCENT * fontPx,
+      y1: y + CAPTION_DEPTH * fontPx,
+    };
+    return { x: p.x, y, anchor: 'middle', box };
+  }
+  // Beside the disc, the three lines centred on it.
+  const y = p.y - ((CAPTION_DEPTH - CAPTION_ASCENT) / 2) * fontPx;
+  const y0 = y - CAPTION_ASCENT * fontPx;
+  const y1 = y + CAPTION_DEPTH * fontPx;
+  if (side === 'right') {
+    const x = p.x + r + CAPTION_SIDE_GAP;
+    return { x, y, anchor: 'start', box: { x0: x, x1: x + w, y0, y1 } };
+  }
+  const x = p.x - r - CAPTION_SIDE_GAP;
+  return { x, y, anchor: 'end', box: { x0: x - w, x1: x, y0, y1 } };
+}
+
+/** Room around a disc that captions keep clear of: the election arc and a little air. */
+const DISC_CLEAR = 10;
+
+/** The nodes whose caption, under the disc, would touch another node's disc and election arc. */
+function crowdedCaptions(l: RingLayout): number[] {
+  const crowded: number[] = [];
+  for (const [id, p] of l.positions) {
+    const { box } = captionPlace(p, 'below', l.nodeR, l.fontPx);
+    for (const [other, q] of l.positions) {
+      if (other !== id && boxToPoint(box, q) < l.nodeR + DISC_CLEAR) {
+        crowded.push(id);
+        break;
+      }
+    }
+  }
+  return crowded;
+}
+
+/**
+ * How far the captions stay from other nodes' discs (with their arcs) and from each other at
+ * the closest, in pixels; negative where they overlap.
+ */
+export function clearance(l: RingLayout): number {
+  const boxes = [...l.positions].map(([id, p]) => ({
+    id,
+    box: captionPlace(p, l.captions.get(id) ?? 'below', l.nodeR, l.fontPx).box,
+  }));
+  let least = Number.POSITIVE_INFINITY;
+  for (const a of boxes) {
+    for (const [id, q] of l.positions) {
+      if (id !== a.id) least = Math.min(least, boxToPoint(a.box, q) - l.nodeR - DISC_CLEAR);
+    }
+    for (const b of boxes) {
+      if (b.id <= a.id) continue;
+      const dx = Math.max(a.box.x0, b.box.x0) - Math.min(a.box.x1, b.box.x1);
+      const dy = Math.max(a.box.y0, b.box.y0) - Math.min(a.box.y1, b.box.y1);
+      least = Math.min(least, dx < 0 && dy < 0 ? Math.max(dx, dy) : Math.max(dx, dy, 0));
+    }
+  }
+  return least;
+}
+
+function boxToPoint(b: Box, q: Point): number {
+  return Math.hypot(Math.max(b.x0 - q.x, 0, q.x - b.x1), Math.max(b.y0 - q.y, 0, q.y - b.y1));
 }
 
 /** How much of the ring the gap between two partition sides takes, in node slots. */
@@ -124,13 +257,18 @@ export function along(l: Lane, t: number): Point {
   return { x: l.start.x + (l.end.x - l.start.x) * t, y: l.start.y + (l.end.y - l.start.y) * t };
 }
 
-/** A smooth closed outline around a group of nodes, padded by `pad`. */
-export function hullPath(points: readonly Point[], pad: number): string {
+/** A circle for the partition outline to go around. */
+export interface Round extends Point {
+  r: number;
+}
+
+/** A smooth closed outline around circles (a side's discs, the corners of their captions). */
+export function hullPath(rounds: readonly Round[]): string {
   const ring: Array<[number, number]> = [];
-  for (const p of points) {
+  for (const p of rounds) {
     for (let k = 0; k < 16; k++) {
       const a = (2 * Math.PI * k) / 16;
-      ring.push([p.x + pad * Math.cos(a), p.y + pad * Math.sin(a)]);
+      ring.push([p.x + p.r * Math.cos(a), p.y + p.r * Math.sin(a)]);
     }
   }
   const hull = polygonHull(ring);

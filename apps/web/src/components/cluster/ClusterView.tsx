@@ -62,6 +62,8 @@ export function ClusterView() {
                 group={it.group}
                 at={layout.positions.get(it.node.id) ?? layout.center}
                 r={layout.nodeR}
+                caption={layout.captions.get(it.node.id) ?? 'below'}
+                fontPx={layout.fontPx}
               />
             ))}
           </g>
@@ -85,6 +87,8 @@ export function ClusterView() {
               group={it.group}
               at={layout.positions.get(it.node.id) ?? layout.center}
               r={layout.nodeR}
+              side={layout.captions.get(it.node.id) ?? 'below'}
+              fontPx={layout.fontPx}
             />
           ))}
         </svg>

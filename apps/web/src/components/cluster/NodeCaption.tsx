@@ -1,8 +1,8 @@
 import type { GroupView, NodeView } from '@raftlens/trace';
 import { memo } from 'react';
 import { CRASHED_STYLE, nodeName, ROLE_STYLES } from '../../model/palette.ts';
-import type { Point } from '../../model/ringLayout.ts';
-import { captionOffset, membershipTag } from './NodeGlyph.tsx';
+import { type CaptionSide, captionPlace, type Point } from '../../model/ringLayout.ts';
+import { membershipTag } from './NodeGlyph.tsx';
 
 /** A replayed trace marks what it does not record as -1: drawn as a dash, never as a number. */
 const known = (n: number) => (n < 0 ? '–' : n);
@@ -12,6 +12,9 @@ interface Props {
   group: GroupView | undefined;
   at: Point;
   r: number;
+  /** Under the disc, or beside it on the ring's outside. */
+  side: CaptionSide;
+  fontPx: number;
 }
 
 /**
@@ -19,15 +22,25 @@ interface Props {
  * own layer above the moving messages, so a dot or its label passing by never covers them; the
  * node's own group keeps an invisible hit area in their place, and says the same in its label.
  */
-export const NodeCaption = memo(function NodeCaption({ node, group: g, at, r }: Props) {
+export const NodeCaption = memo(function NodeCaption({
+  node,
+  group: g,
+  at,
+  r,
+  side,
+  fontPx,
+}: Props) {
   const down = node.status !== 'running';
   const style = down || !g ? CRASHED_STYLE : ROLE_STYLES[g.role];
   const tag = g ? membershipTag(node.id, g) : null;
+  const place = captionPlace(at, side, r, fontPx);
   return (
     <g
       className="node-text"
       data-caption={node.id}
-      transform={`translate(${at.x},${at.y + captionOffset(r)})`}
+      data-side={side}
+      transform={`translate(${place.x},${place.y})`}
+      textAnchor={place.anchor}
     >
       <text className="node-role" fill={down ? '#4b5563' : style.fill}>
         {down ? node.status : style.label}

@@ -1,7 +1,7 @@
 import type { GroupView, NodeView } from '@raftlens/trace';
 import { memo } from 'react';
 import { CRASHED_STYLE, nodeName, ROLE_STYLES } from '../../model/palette.ts';
-import type { Point } from '../../model/ringLayout.ts';
+import { type CaptionSide, captionPlace, type Point } from '../../model/ringLayout.ts';
 import { useStore } from '../../store/appStore.ts';
 
 interface Props {
@@ -9,6 +9,9 @@ interface Props {
   group: GroupView | undefined;
   at: Point;
   r: number;
+  /** Where the caption is written, and in what size of type: the hit area goes there. */
+  caption: CaptionSide;
+  fontPx: number;
 }
 
 /** The words a screen reader says for a node, and the title a mouse user sees. */
@@ -40,13 +43,15 @@ export function membershipTag(id: number, g: GroupView): string | null {
   return null;
 }
 
-/** How far below a node's centre its caption starts: the crown takes the space above. */
-export function captionOffset(r: number): number {
-  return r + 20;
-}
-
 /** One node: a disc in its role's colour and its id; its caption is `NodeCaption`. */
-export const NodeGlyph = memo(function NodeGlyph({ node, group: g, at, r }: Props) {
+export const NodeGlyph = memo(function NodeGlyph({
+  node,
+  group: g,
+  at,
+  r,
+  caption,
+  fontPx,
+}: Props) {
   const selected = useStore((s) => s.selectedNode === node.id);
   const evidence = useStore((s) => s.highlight?.nodes.includes(node.id) ?? false);
   const selectNode = useStore((s) => s.selectNode);
@@ -55,6 +60,7 @@ export const NodeGlyph = memo(function NodeGlyph({ node, group: g, at, r }: Prop
   const leader = !down && g?.role === 'StateLeader';
   const learner = g ? isLearner(node.id, g) : false;
   const open = () => selectNode(selected ? null : node.id);
+  const hit = captionPlace({ x: 0, y: 0 }, caption, r, fontPx).box;
 
   return (
     // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; the group takes its role
@@ -96,11 +102,10 @@ export const NodeGlyph = memo(function NodeGlyph({ node, group: g, at, r }: Prop
       {/* The caption itself is drawn by NodeCaption above the messages; this keeps it clickable. */}
       <rect
         className="node-text-hit"
-        x="-6em"
-        y="-1em"
-        width="12em"
-        height="3.7em"
-        transform={`translate(0,${captionOffset(r)})`}
+        x={hit.x0}
+        y={hit.y0}
+        width={hit.x1 - hit.x0}
+        height={hit.y1 - hit.y0}
       />
     </g>
   );

@@ -1,5 +1,12 @@
 import { memo } from 'react';
-import { hullPath, type Point, type RingLayout } from '../../model/ringLayout.ts';
+import {
+  captionPlace,
+  HULL_PAD,
+  hullPath,
+  type Point,
+  type RingLayout,
+  type Round,
+} from '../../model/ringLayout.ts';
 
 const GROUP_NAMES = 'ABCDEFGH';
 
@@ -23,7 +30,7 @@ export const PartitionLayer = memo(function PartitionLayer({
         const at = labelPoint(layout, points);
         return (
           <g key={members.join(',')} className={`partition p${i % 4}`}>
-            <path d={hullPath(points, layout.nodeR + 34)} />
+            <path d={hullPath(members.flatMap((id) => outlined(layout, id)))} />
             <text x={at.x} y={at.y} className="partition-label" dy="0.35em">
               side {GROUP_NAMES[i] ?? i + 1}
             </text>
@@ -45,4 +52,20 @@ function labelPoint(layout: RingLayout, points: readonly Point[]): Point {
   const rx = Math.max(0, layout.rx - layout.nodeR - 70);
   const ry = Math.max(0, layout.ry - layout.nodeR - 50);
   return { x: c.x + (dx / len) * rx, y: c.y + (dy / len) * ry };
+}
+
+/** What a side's outline goes around for one node: its disc, crown and arc, and its caption. */
+function outlined(layout: RingLayout, id: number): Round[] {
+  const p = layout.positions.get(id);
+  if (!p) return [];
+  const side = layout.captions.get(id) ?? 'below';
+  const { box } = captionPlace(p, side, layout.nodeR, layout.fontPx);
+  const corner = 10;
+  return [
+    { ...p, r: layout.nodeR + HULL_PAD },
+    { x: box.x0, y: box.y0, r: corner },
+    { x: box.x1, y: box.y0, r: corner },
+    { x: box.x0, y: box.y1, r: corner },
+    { x: box.x1, y: box.y1, r: corner },
+  ];
 }

@@ -19,6 +19,9 @@ export function Header() {
   const replaying = useStore((s) => s.replay !== null);
   const setPickerOpen = useStore((s) => s.setPickerOpen);
   const status = connection === 'open' && paused ? 'paused' : STATUS_WORDS[connection];
+  // Connected and running, the LIVE badge beside it already says so: the words are kept for a
+  // screen reader, and shown when there is something else to say (paused, reconnecting).
+  const quiet = connection === 'open' && !paused;
   return (
     <header className="app-header">
       <div className="brand">
@@ -31,7 +34,10 @@ export function Header() {
         <GroupSelect />
         <ReplayBadge />
         {!replaying && (
-          <span className={`status status-${connection}${paused ? ' paused' : ''}`} role="status">
+          <span
+            className={`status status-${connection}${paused ? ' paused' : ''}${quiet ? ' sr-only' : ''}`}
+            role="status"
+          >
             {status}
           </span>
         )}

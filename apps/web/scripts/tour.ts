@@ -137,10 +137,15 @@ try {
   await shot('joint-consensus');
   await page.getByRole('tab', { name: /Controls/ }).click();
 
+  // A tablet: narrow, and a touch screen, so the page sizes its controls for a finger.
   await page.evaluate(() => window.scrollTo(0, 0));
+  const cdp = await browser.newCDPSession(page);
+  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
   await page.setViewportSize({ width: 820, height: 1180 });
   await page.waitForTimeout(1000);
   await shot('tablet');
+  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
+  await cdp.detach();
 
   // Guided scenarios: the catalogue, the narration (also as a projector shows it), a fault
   // scenario ending on the finding that names the fault, and the safety alarm.

@@ -171,7 +171,7 @@ try {
   await shot('scenario-projector');
   await page.keyboard.press('l');
   // Taller, so that the node the evidence points at is in the picture too.
-  await page.setViewportSize({ width: 1600, height: 1300 });
+  await page.setViewportSize({ width: 1600, height: 1400 });
   await page.goto(`${server.url}/?scenario=fault-never-advance&step=2`);
   await page.locator('.sc-finding').waitFor({ timeout: 60_000 });
   await page.locator('.sc-finding').getByRole('button', { name: 'Show the evidence' }).click();

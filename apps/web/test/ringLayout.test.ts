@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { captionPlace, clearance, ringLayout, ringSlots } from '../src/model/ringLayout.ts';
+import {
+  captionPlace,
+  clearance,
+  labelUnderCaption,
+  ringLayout,
+  ringSlots,
+} from '../src/model/ringLayout.ts';
 
 describe('ringSlots', () => {
   it('keeps the id order when the network is whole', () => {
@@ -71,5 +77,18 @@ describe('ringLayout', () => {
       expect(box.y0).toBeGreaterThanOrEqual(0);
       expect(box.y1).toBeLessThanOrEqual(470);
     }
+  });
+
+  it("finds a message label that would run under a node's caption, and only there", () => {
+    const l = ringLayout([1, 2, 3, 4, 5], 990, 620, [], 15);
+    const top = l.positions.get(1) ?? { x: 0, y: 0 };
+    const { box } = captionPlace(top, 'below', l.nodeR, 15);
+
+    expect(labelUnderCaption(l, (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2, 'HB')).toBe(true);
+    // Just beside the caption's right edge: a short label clears it, a long one reaches in.
+    const beside = box.x1 + 12;
+    expect(labelUnderCaption(l, beside, box.y0 + 10, 'HB')).toBe(false);
+    expect(labelUnderCaption(l, beside, box.y0 + 10, 'HBResp (dup)')).toBe(true);
+    expect(labelUnderCaption(l, l.center.x, l.center.y, 'HBResp')).toBe(false);
   });
 });

@@ -208,6 +208,52 @@ export function clearance(l: RingLayout): number {
   return least;
 }
 
+/**
+ * Half the width of a caption as it usually is ("commit 12 · applied 12"), in font sizes: the
+ * layout keeps room for longer numbers, but a label beside a short caption is not under it.
+ */
+const CAPTION_HALF_W_TYPICAL = 4.6;
+
+/**
+ * The boxes the layout's captions usually fill, computed once per layout: a moving message's
+ * label asks them every frame.
+ */
+const captionBoxCache = new WeakMap<RingLayout, Box[]>();
+
+export function captionBoxes(l: RingLayout): Box[] {
+  let boxes = captionBoxCache.get(l);
+  if (!boxes) {
+    const w = 2 * CAPTION_HALF_W_TYPICAL * l.fontPx;
+    boxes = [...l.positions].map(([id, p]) => {
+      const side = l.captions.get(id) ?? 'below';
+      const { x, box } = captionPlace(p, side, l.nodeR, l.fontPx);
+      if (side === 'right') return { ...box, x1: x + w };
+      if (side === 'left') return { ...box, x0: x - w };
+      return { ...box, x0: x - w / 2, x1: x + w / 2 };
+    });
+    captionBoxCache.set(l, boxes);
+  }
+  return boxes;
+}
+
+/** A message label's size, in font sizes of the ring: 0.75 em type, bold, centred on its point. */
+const LABEL_CHAR_W = 0.47;
+const LABEL_HALF_H = 0.45;
+
+/**
+ * Whether a message's label, centred at (x, y), would run under a node's caption. The caption
+ * is drawn above the moving messages, so such a label shows only in pieces ("HBRe" beside
+ * "leader"): better not drawn at all there.
+ */
+export function labelUnderCaption(l: RingLayout, x: number, y: number, text: string): boolean {
+  const hw = (text.length * LABEL_CHAR_W * l.fontPx) / 2;
+  const hh = LABEL_HALF_H * l.fontPx;
+  for (const b of captionBoxes(l)) {
+    if (x + hw > b.x0 && x - hw < b.x1 && y + hh > b.y0 && y - hh < b.y1) return true;
+  }
+  return false;
+}
+
 function boxToPoint(b: Box, q: Point): number {
   return Math.hypot(Math.max(b.x0 - q.x, 0, q.x - b.x1), Math.max(b.y0 - q.y, 0, q.y - b.y1));
 }

@@ -11,7 +11,7 @@ import { useRef } from 'react';
 import { useAnimationFrame } from '../../hooks/useAnimationFrame.ts';
 import { DROP_FADE_MS, type Flight, flightProgress, flightVisible } from '../../model/flights.ts';
 import { messageStyle } from '../../model/palette.ts';
-import { along, lane, type RingLayout } from '../../model/ringLayout.ts';
+import { along, labelUnderCaption, lane, type RingLayout } from '../../model/ringLayout.ts';
 import { useStore } from '../../store/appStore.ts';
 import type { AppState } from '../../store/index.ts';
 
@@ -106,6 +106,10 @@ function visibleDots(s: AppState, layout: RingLayout, now: number): Dot[] {
     const style = messageStyle(f.type);
     const dropped = f.state === 'dropped';
     const fade = dropped ? 1 - Math.max(0, now - f.anchorMs) / DROP_FADE_MS : 1;
+    const lx = nx * 16;
+    const ly = ny * 16;
+    let label = labelled ? `${style.short}${f.duplicate ? ' (dup)' : ''}` : '';
+    if (label && labelUnderCaption(layout, p.x + lx, p.y + ly, label)) label = '';
     dots.push({
       id: slot,
       x: p.x,
@@ -115,9 +119,9 @@ function visibleDots(s: AppState, layout: RingLayout, now: number): Dot[] {
       dropped,
       delayed: f.delayed,
       opacity: Math.max(0, fade),
-      label: labelled ? `${style.short}${f.duplicate ? ' (dup)' : ''}` : '',
-      lx: nx * 16,
-      ly: ny * 16,
+      label,
+      lx,
+      ly,
     });
   }
   return dots;

@@ -95,12 +95,23 @@ function LogLegend() {
   return (
     <p className="log-legend">
       <span className="sr-only">Legend: </span>
-      <span className="lg-cell committed">3</span> committed (number = term)
-      <span className="lg-cell uncommitted">3</span> not yet committed
-      <span className="lg-cell conflict">2</span> conflicts with the leader
-      <span className="lg-cell compacted" /> compacted into a snapshot
-      <span className="lg-mark">▲</span> match <span className="lg-mark">▷</span> next (the leader's
-      progress)
+      {/* Each sign with its words, so a line never breaks between them. */}
+      <span className="lg-item">
+        <span className="lg-cell committed">3</span> committed (number = term)
+      </span>
+      <span className="lg-item">
+        <span className="lg-cell uncommitted">3</span> not yet committed
+      </span>
+      <span className="lg-item">
+        <span className="lg-cell conflict">2</span> conflicts with the leader
+      </span>
+      <span className="lg-item">
+        <span className="lg-cell compacted" /> compacted into a snapshot
+      </span>
+      <span className="lg-item">
+        <span className="lg-mark">▲</span> match <span className="lg-mark">▷</span> next (the
+        leader's progress)
+      </span>
     </p>
   );
 }

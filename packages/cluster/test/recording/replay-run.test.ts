@@ -1,7 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type ClusterSnapshot, openTrace, type TraceEvent, TraceReplay } from '@raftlens/trace';
+import {
+  type ClusterSnapshot,
+  openTrace,
+  parseTrace,
+  type TraceEvent,
+  TraceReplay,
+} from '@raftlens/trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RaftCluster } from '../../src/cluster.ts';
 import { createCluster } from '../../src/create.ts';
@@ -175,5 +181,59 @@ describe('a simulated run, recorded to disk and replayed', () => {
     // On a mismatch, show the first one as a diff.
     if (first) expect(picture(replay.snapshotAt(first.seq), false)).toEqual(picture(first, false));
     expect(moments.filter((m) => !same(m)).map((m) => m.seq)).toEqual([]);
+  });
+
+  it('is rerun from its seed event for event, as its recording on disk says', async () => {
+    /** Elections, writes, a held link, a crash and a partition, on virtual time. */
+    const drive = async (c: RaftCluster) => {
+      await until(c, () => c.leaderOf() !== null, 'a leader');
+      for (let i = 0; i < 10; i++) await settle(c, c.put(`k${i}`, `v${i}`));
+      const leader = c.leaderOf() as number;
+      const follower = leader === 1 ? 2 : 1;
+      c.setLinkRule(leader, follower, { dropRate: 0.3, duplicateRate: 0.2, delayMs: 7 });
+      await settle(c, Promise.allSettled(Array.from({ length: 5 }, (_, i) => c.put(`j${i}`, 'w'))));
+      await c.crash(follower);
+      c.partition([[leader]]);
+      await tick(c, 600);
+      c.heal();
+      await c.restart(follower);
+      await tick(c, 600);
+    };
+    const options = {
+      name: 'rerun',
+      mode: 'simulated',
+      clock: 'manual',
+      tickMs: 10,
+      seed: 77,
+    } as const;
+    // Wall times (and the latencies measured with them) are the only fields a rerun may change.
+    const strip = (events: TraceEvent[]) =>
+      events.map((e) => {
+        const { wallMs: _w, ...rest } = e as TraceEvent & { latencyMs?: number };
+        delete (rest as { latencyMs?: number }).latencyMs;
+        return rest;
+      });
+
+    const first = await createCluster(options);
+    cluster = first;
+    const dir = mkdtempSync(path.join(tmpdir(), 'raftlens-rerun-'));
+    const rec = createTraceRecorder({ dir, maxBytes: 64 << 20, header: first.traceHeader() });
+    recorder = rec;
+    first.subscribe((e) => rec.record(e), { fromSeq: 1 });
+    await drive(first);
+    await rec.flush();
+    const recorded = parseTrace(await rec.readAll());
+    if (!recorded.ok) throw new Error(recorded.error.message);
+    await first.close();
+
+    const second = await createCluster(options);
+    cluster = second;
+    await drive(second);
+    const rerun = second.events();
+
+    expect(recorded.trace.header.seed).toBe(77);
+    expect(recorded.trace.events.length).toBeGreaterThan(2_000);
+    expect(recorded.trace.events.some((e) => e.kind === 'net' && e.name === 'Drop')).toBe(true);
+    expect(strip(rerun)).toEqual(strip(recorded.trace.events));
   });
 });

@@ -5,6 +5,7 @@ import {
   type ClusterSnapshot,
   openTrace,
   parseTrace,
+  serializeTrace,
   type TraceEvent,
   TraceReplay,
 } from '@raftlens/trace';
@@ -137,7 +138,7 @@ describe('a simulated run, recorded to disk and replayed', () => {
     expect(fromMemory.stateAt(end.seq).nodes).toEqual(replay.stateAt(end.seq).nodes);
   });
 
-  it('matches the cluster at every step of a run with crashes, restarts and rules', async () => {
+  it('matches the cluster at every step of a run with crashes, restarts and rules, also exported and imported', async () => {
     const c = await createCluster({
       name: 'sampled',
       mode: 'simulated',
@@ -173,9 +174,14 @@ describe('a simulated run, recorded to disk and replayed', () => {
     await sample(100);
 
     const replay = new TraceReplay(c.traceHeader(), events, { checkpointEvery: 64 });
+    // The same events exported as NDJSON and imported again.
+    const imported = openTrace(serializeTrace(c.traceHeader(), events), { checkpointEvery: 64 });
+    if (!imported.ok) throw new Error(imported.error.message);
     const same = (m: ClusterSnapshot) =>
       JSON.stringify(picture(replay.snapshotAt(m.seq), false)) ===
-      JSON.stringify(picture(m, false));
+        JSON.stringify(picture(m, false)) &&
+      JSON.stringify(picture(imported.replay.snapshotAt(m.seq), false)) ===
+        JSON.stringify(picture(m, false));
     expect(moments.length).toBeGreaterThan(200);
     const first = moments.find((m) => !same(m));
     // On a mismatch, show the first one as a diff.

@@ -37,6 +37,8 @@ try {
     await page.screenshot({ path: join(out, `${name}.png`) });
   };
   await shot('overview');
+  // Who leads is up to the election: said here, for the words that go with the picture.
+  process.stdout.write(`overview: n${first.id} leads term ${first.term}\n`);
 
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.keyboard.press('l');

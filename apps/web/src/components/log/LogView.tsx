@@ -14,7 +14,12 @@ import { leaderOf, nodeGroups } from '../../store/selectors.ts';
 import { LogAxis } from './LogAxis.tsx';
 import { LogRow } from './LogRow.tsx';
 
-const LABEL_W = 160;
+/**
+ * Room for a row's label: its longest line, "commit 1024 · applied 1024", at the normal and at
+ * the large type size (it ran under the first cells in large type, and past 99 in normal).
+ */
+const LABEL_W = 176;
+const LABEL_W_LARGE = 232;
 
 export function LogView() {
   const snapshot = useThrottledStore(selectSnapshot, 100);
@@ -27,11 +32,12 @@ export function LogView() {
   const [scrollLeft, setScrollLeft] = useState(0);
   const cellW = large ? 46 : 34;
   const rowH = large ? 50 : 40;
+  const labelW = large ? LABEL_W_LARGE : LABEL_W;
 
   const groups = items.flatMap((it) => (it.group ? [it.group] : []));
   const { first, last } = indexRange(groups);
   const totalW = (last - first + 1) * cellW;
-  const viewW = Math.max(0, width - LABEL_W);
+  const viewW = Math.max(0, width - labelW);
 
   // Stay at the newest entries while the reader is there. The drawing follows at once; the
   // native scrollbar catches up a few times a second, because moving it forces a layout.
@@ -42,10 +48,10 @@ export function LogView() {
     if (!following) return;
     const timer = setTimeout(() => {
       const el = scroller.current;
-      if (el && atEnd.current) el.scrollLeft = totalW + LABEL_W;
+      if (el && atEnd.current) el.scrollLeft = totalW + labelW;
     }, 250);
     return () => clearTimeout(timer);
-  }, [following, totalW]);
+  }, [following, totalW, labelW]);
 
   const startIndex = first + Math.floor(offset / cellW);
   const count = Math.ceil(viewW / cellW) + 1;
@@ -64,9 +70,9 @@ export function LogView() {
           setScrollLeft(el.scrollLeft);
         }}
       >
-        <div style={{ width: totalW + LABEL_W, height: 1 }} />
+        <div style={{ width: totalW + labelW, height: 1 }} />
         <div className="log-sticky" style={{ width }}>
-          <LogAxis x={x} start={startIndex} count={count} cellW={cellW} labelW={LABEL_W} />
+          <LogAxis x={x} start={startIndex} count={count} cellW={cellW} labelW={labelW} />
           {items.map((it) =>
             it.group ? (
               <LogRow
@@ -79,7 +85,7 @@ export function LogView() {
                 count={count}
                 cellW={cellW}
                 rowH={rowH}
-                labelW={LABEL_W}
+                labelW={labelW}
                 viewW={viewW}
               />
             ) : null,

@@ -10,6 +10,11 @@ export interface ClusterSlice {
   connection: ConnectionStatus;
   /** Add to local `Date.now()` to get the display clock (server wall time, slightly behind). */
   clockOffsetMs: number;
+  /**
+   * The newest server wall time the stream has carried. A simulated cluster's clock stands
+   * still between a scenario's steps; this is where it stopped.
+   */
+  serverWallMs: number;
   setConnection(status: ConnectionStatus): void;
   /** Replaces the snapshot directly (from an HTTP fetch rather than the stream). */
   setSnapshot(snapshot: ClusterSnapshot): void;
@@ -22,6 +27,7 @@ export const createClusterSlice =
     snapshot: null,
     connection: 'connecting',
     clockOffsetMs: 0,
+    serverWallMs: 0,
     setConnection: (connection) => set({ connection }),
     setSnapshot: (snapshot) => set({ snapshot }),
   });

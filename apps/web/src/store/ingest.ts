@@ -69,11 +69,26 @@ export function ingestBatch(store: AppStore, batch: StreamBatch): void {
   const latestWall = Math.max(
     batch.snapshot?.wallMs ?? 0,
     batch.hello?.snapshot.wallMs ?? 0,
+    batch.reset?.snapshot.wallMs ?? 0,
     batch.events.at(-1)?.wallMs ?? 0,
   );
-  const offset = latestWall > 0 ? nextOffset(s.clockOffsetMs, latestWall - batch.receivedAtMs) : 0;
-  const displayNow = Date.now() + (latestWall > 0 ? offset : s.clockOffsetMs);
-  if (latestWall > 0) patch.clockOffsetMs = offset;
+  // The display clock is set again only when the server's clock has moved. A simulated
+  // cluster's clock stands still between a scenario's steps while its snapshots keep coming:
+  // set from those, the display clock was pulled back to the same moment again and again, and
+  // the step's last messages flew across the ring again and again.
+  const fresh = batch.hello !== undefined || batch.reset !== undefined;
+  const clockMoved = latestWall > 0 && (fresh || latestWall !== s.serverWallMs);
+  const sample = latestWall - batch.receivedAtMs;
+  const offset = clockMoved
+    ? fresh
+      ? sample
+      : nextOffset(s.clockOffsetMs, sample)
+    : s.clockOffsetMs;
+  const displayNow = Date.now() + offset;
+  if (clockMoved) {
+    patch.clockOffsetMs = offset;
+    patch.serverWallMs = latestWall;
+  }
 
   if (base) {
     s.flights.travelMs = travelMsForSpeed(base.speed, msPerTick(base));

@@ -31,7 +31,13 @@ export function TimerLayer({ layout }: { layout: RingLayout }) {
     const s = useStore.getState();
     const snap = s.snapshot;
     if (!g || !snap) return;
-    const now = localNow + s.clockOffsetMs;
+    // A simulated cluster's clock stands still between a scenario's steps, and so do its
+    // timers: they run on at most two ticks past the last moment the cluster was at.
+    const displayNow = localNow + s.clockOffsetMs;
+    const now =
+      snap.mode === 'simulated' && s.replay === null
+        ? Math.min(displayNow, s.serverWallMs + 2 * msPerTick(snap))
+        : displayNow;
     const data: TimerDatum[] = [];
     for (const node of snap.nodes) {
       const group = node.groups.find((x) => x.group === s.group);

@@ -72,7 +72,14 @@ export function LogView() {
       >
         <div style={{ width: totalW + labelW, height: 1 }} />
         <div className="log-sticky" style={{ width }}>
-          <LogAxis x={x} start={startIndex} count={count} cellW={cellW} labelW={labelW} />
+          <LogAxis
+            x={x}
+            start={startIndex}
+            count={count}
+            cellW={cellW}
+            labelW={labelW}
+            viewW={viewW}
+          />
           {items.map((it) =>
             it.group ? (
               <LogRow

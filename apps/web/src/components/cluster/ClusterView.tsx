@@ -16,7 +16,7 @@ import { LinkLayer } from './LinkLayer.tsx';
 import { MessageLayer } from './MessageLayer.tsx';
 import { NodeCaption } from './NodeCaption.tsx';
 import { NodeGlyph } from './NodeGlyph.tsx';
-import { PartitionLayer } from './PartitionLayer.tsx';
+import { PartitionLabels, PartitionLayer } from './PartitionLayer.tsx';
 import { PendingLayer } from './PendingLayer.tsx';
 import { TimerLayer } from './TimerLayer.tsx';
 
@@ -52,6 +52,7 @@ export function ClusterView() {
         >
           <PartitionLayer layout={layout} partitions={snapshot.partitions} />
           <LinkLayer layout={layout} ids={ids} snapshot={snapshot} />
+          <PartitionLabels layout={layout} partitions={snapshot.partitions} />
           <HeldLayer layout={layout} held={snapshot.held} group={group} />
           <PendingLayer layout={layout} pending={snapshot.pending} group={group} />
           <g className="nodes">

@@ -27,14 +27,41 @@ export const PartitionLayer = memo(function PartitionLayer({
           return p ? [p] : [];
         });
         if (points.length === 0) return null;
-        const at = labelPoint(layout, points);
         return (
           <g key={members.join(',')} className={`partition p${i % 4}`}>
             <path d={hullPath(members.flatMap((id) => outlined(layout, id)))} />
-            <text x={at.x} y={at.y} className="partition-label" dy="0.35em">
-              side {GROUP_NAMES[i] ?? i + 1}
-            </text>
           </g>
+        );
+      })}
+    </g>
+  );
+});
+
+/**
+ * Each side's name ("SIDE A"), drawn above the links: the cut links' dashed lines pass under
+ * it instead of striking it through.
+ */
+export const PartitionLabels = memo(function PartitionLabels({
+  layout,
+  partitions,
+}: {
+  layout: RingLayout;
+  partitions: number[][];
+}) {
+  if (partitions.length === 0) return null;
+  return (
+    <g className="partition-labels">
+      {partitions.map((members, i) => {
+        const points = members.flatMap((id) => {
+          const p = layout.positions.get(id);
+          return p ? [p] : [];
+        });
+        if (points.length === 0) return null;
+        const at = labelPoint(layout, points);
+        return (
+          <text key={members.join(',')} x={at.x} y={at.y} className="partition-label" dy="0.35em">
+            side {GROUP_NAMES[i] ?? i + 1}
+          </text>
         );
       })}
     </g>

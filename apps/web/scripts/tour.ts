@@ -171,6 +171,13 @@ try {
   await page.keyboard.press('l');
   await page.waitForTimeout(1000);
   await shot('scenario-projector');
+  // Scrolled down to the ring, the narration stays at the top: the class sees both.
+  await page.evaluate(
+    `window.scrollTo(0, document.querySelector('.cluster-view').getBoundingClientRect().top +
+      window.scrollY - document.querySelector('.scenario-panel').getBoundingClientRect().height)`,
+  );
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(out, 'scenario-projector-ring.png') });
   await page.keyboard.press('l');
   // Taller, so that the node the evidence points at is in the picture too.
   await page.setViewportSize({ width: 1600, height: 1400 });

@@ -2,7 +2,7 @@ import type { HeldMessageView } from '@raftlens/trace';
 import { memo } from 'react';
 import { HOLD_AT } from '../../model/flights.ts';
 import { entriesWord, messageStyle, nodeName } from '../../model/palette.ts';
-import { along, lane, type RingLayout } from '../../model/ringLayout.ts';
+import { along, lane, type Point, type RingLayout } from '../../model/ringLayout.ts';
 import { useStore } from '../../store/appStore.ts';
 
 interface Props {
@@ -33,6 +33,7 @@ export const HeldLayer = memo(function HeldLayer({ layout, held, group }: Props)
         // A few tokens per link show that messages queue; the label says how many.
         if (k >= TOKENS_PER_LINK) return null;
         const p = along(lane(pa, pb, layout.nodeR), HOLD_AT - k * 0.06);
+        const label = heldLabelPlace(pa, pb);
         const style = messageStyle(h.type);
         const name = `${h.type} ${nodeName(h.from)} → ${nodeName(h.to)}, held`;
         return (
@@ -54,7 +55,13 @@ export const HeldLayer = memo(function HeldLayer({ layout, held, group }: Props)
             <rect x={-5} y={-6} width={3.5} height={12} fill="#fff" />
             <rect x={1.5} y={-6} width={3.5} height={12} fill="#fff" />
             {labelled && k === 0 && (
-              <text x={15} dy="0.35em" className="held-label">
+              <text
+                x={label.x}
+                y={label.y}
+                dy="0.35em"
+                textAnchor={label.anchor}
+                className="held-label"
+              >
                 {style.short} held{(counts.get(key) ?? 1) > 1 ? ` ×${counts.get(key)}` : ''}
               </text>
             )}
@@ -64,3 +71,20 @@ export const HeldLayer = memo(function HeldLayer({ layout, held, group }: Props)
     </g>
   );
 });
+
+/**
+ * Where a link's "App held ×7" goes, from its first token. The other tokens queue behind it,
+ * toward the sender; the label goes ahead of it, toward the receiver, so it never runs over
+ * them (to the token's right it did, on a link running right to left). Beside a link that runs
+ * up or down, the queue is above or below, and the label to the right is clear of it.
+ */
+function heldLabelPlace(
+  a: Point,
+  b: Point,
+): { x: number; y: number; anchor: 'start' | 'end' } {
+  const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+  const ux = (b.x - a.x) / len;
+  const uy = (b.y - a.y) / len;
+  if (Math.abs(ux) < 0.3) return { x: 15, y: 0, anchor: 'start' };
+  return { x: ux * 15, y: uy * 15, anchor: ux < 0 ? 'end' : 'start' };
+}

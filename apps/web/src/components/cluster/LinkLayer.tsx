@@ -2,8 +2,14 @@ import type { ClusterSnapshot } from '@raftlens/trace';
 import { memo } from 'react';
 import { partitioned, ruleOn, ruleSummary } from '../../model/linkRules.ts';
 import { nodeName } from '../../model/palette.ts';
-import { along, lane, type RingLayout } from '../../model/ringLayout.ts';
+import { along, labelUnderCaption, lane, type RingLayout } from '../../model/ringLayout.ts';
 import { useStore } from '../../store/appStore.ts';
+
+/**
+ * Where along its link a rule's badge may go, the first clear of node captions: past the held
+ * tokens (which queue from halfway back toward the sender) or else behind them.
+ */
+const RULE_AT = [0.74, 0.26];
 
 interface Props {
   layout: RingLayout;
@@ -61,9 +67,14 @@ export const LinkLayer = memo(function LinkLayer({ layout, ids, snapshot }: Prop
         const pa = layout.positions.get(l.from);
         const pb = layout.positions.get(l.to);
         if (!pa || !pb) return null;
-        // Beside the link on its own direction's side, past the point where held tokens park.
-        const at = along(lane(pa, pb, layout.nodeR, 24), 0.74);
+        // Beside the link on its own direction's side, past the point where held tokens park,
+        // or behind them where it would run under the receiver's caption.
         const text = `${nodeName(l.from)}→${nodeName(l.to)}: ${ruleSummary(l.rule)}`;
+        const beside = lane(pa, pb, layout.nodeR, 24);
+        const at =
+          RULE_AT.map((t) => along(beside, t)).find(
+            (p) => !labelUnderCaption(layout, p.x, p.y, text),
+          ) ?? along(beside, RULE_AT[0] ?? 0.74);
         return (
           <g
             key={`rule-${l.from}-${l.to}`}

@@ -78,10 +78,7 @@ export const HeldLayer = memo(function HeldLayer({ layout, held, group }: Props)
  * them (to the token's right it did, on a link running right to left). Beside a link that runs
  * up or down, the queue is above or below, and the label to the right is clear of it.
  */
-function heldLabelPlace(
-  a: Point,
-  b: Point,
-): { x: number; y: number; anchor: 'start' | 'end' } {
+function heldLabelPlace(a: Point, b: Point): { x: number; y: number; anchor: 'start' | 'end' } {
   const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
   const ux = (b.x - a.x) / len;
   const uy = (b.y - a.y) / len;

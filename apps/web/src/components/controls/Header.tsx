@@ -7,7 +7,12 @@ import { UndoControl } from './UndoControl.tsx';
 
 const STATUS_WORDS = { connecting: 'connecting…', open: 'live', reconnecting: 'reconnecting…' };
 
-/** The top bar: what is shown, whether it is live, playback, and display toggles. */
+/**
+ * The top bar: what is shown, whether it is live, playback, and on the right the page's own
+ * actions. Those that a class needs less often (traces, large type, help) are compact buttons
+ * named for screen readers, with their words and key in a tooltip, so the bar fits one row on a
+ * 1280 px projector.
+ */
 export function Header() {
   const cluster = useStore((s) => s.replay?.info.header.cluster ?? s.clusterName);
   const connection = useStore((s) => s.connection);
@@ -26,7 +31,7 @@ export function Header() {
     <header className="app-header">
       <div className="brand">
         <h1>Raftlens</h1>
-        <span className="cluster-name">
+        <span className="cluster-name" title={cluster}>
           {cluster}
           {mode === 'simulated' ? ' · simulated' : ''}
         </span>
@@ -43,29 +48,52 @@ export function Header() {
         )}
       </div>
       {!replaying && <PlaybackControls />}
-      <ReplayMenu />
       <UndoControl />
-      <div className="toggles">
-        <button type="button" aria-keyshortcuts="C" onClick={() => setPickerOpen(true)}>
+      <div className="header-actions">
+        <button
+          type="button"
+          aria-keyshortcuts="C"
+          title="Guided scenarios: elections, partitions, faults (C)"
+          onClick={() => setPickerOpen(true)}
+        >
           Scenarios
         </button>
-        <button
-          type="button"
-          aria-pressed={largeType}
-          aria-keyshortcuts="L"
-          onClick={() => setLargeType(!largeType)}
-        >
-          Large type
-        </button>
-        <button
-          type="button"
-          aria-keyshortcuts="Shift+?"
-          aria-label="Keyboard shortcuts and help"
-          onClick={() => setHelpOpen(true)}
-        >
-          ?
-        </button>
+        <ReplayMenu />
+        <div className="tool-group">
+          <button
+            type="button"
+            className="tool"
+            aria-pressed={largeType}
+            aria-keyshortcuts="L"
+            aria-label="Large type"
+            data-tip={largeType ? 'Normal type (L)' : 'Large type, for a projector (L)'}
+            onClick={() => setLargeType(!largeType)}
+          >
+            <LargeTypeIcon />
+          </button>
+          <button
+            type="button"
+            className="tool"
+            aria-keyshortcuts="Shift+?"
+            aria-label="Keyboard shortcuts and help"
+            data-tip="Keyboard shortcuts and help (?)"
+            onClick={() => setHelpOpen(true)}
+          >
+            <span className="tool-glyph" aria-hidden="true">
+              ?
+            </span>
+          </button>
+        </div>
       </div>
     </header>
+  );
+}
+
+/** A small A and a large one: type size. Letters, not an icon font, so every machine has it. */
+function LargeTypeIcon() {
+  return (
+    <span className="tool-glyph aa-icon" aria-hidden="true">
+      <span className="aa-small">A</span>A
+    </span>
   );
 }

@@ -20,24 +20,32 @@ export function PlaybackControls() {
       >
         {paused ? '▶ Resume' : '❚❚ Pause'}
       </button>
-      <button
-        type="button"
-        disabled={!paused || busy}
-        aria-keyshortcuts="S"
-        title={`Deliver the next message${stepHint}`}
-        onClick={() => run((api) => api.step('message'))}
-      >
-        Step message
-      </button>
-      <button
-        type="button"
-        disabled={!paused || busy}
-        aria-keyshortcuts="T"
-        title={`Advance every node one tick${stepHint}`}
-        onClick={() => run((api) => api.step('tick'))}
-      >
-        Step tick
-      </button>
+      {/* "Step" once, then what a step is: the buttons keep their whole names for a reader. */}
+      <div className="step-group">
+        <span className="step-label" aria-hidden="true">
+          Step
+        </span>
+        <button
+          type="button"
+          disabled={!paused || busy}
+          aria-keyshortcuts="S"
+          aria-label="Step message"
+          title={`Deliver the next message${stepHint} (S)`}
+          onClick={() => run((api) => api.step('message'))}
+        >
+          message
+        </button>
+        <button
+          type="button"
+          disabled={!paused || busy}
+          aria-keyshortcuts="T"
+          aria-label="Step tick"
+          title={`Advance every node one tick${stepHint} (T)`}
+          onClick={() => run((api) => api.step('tick'))}
+        >
+          tick
+        </button>
+      </div>
       <SpeedSlider />
     </fieldset>
   );

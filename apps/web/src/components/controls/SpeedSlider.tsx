@@ -4,7 +4,10 @@ import { formatSpeed } from '../../model/describe.ts';
 import { useStore } from '../../store/appStore.ts';
 import { positionToSpeed, speedToPosition } from './speedScale.ts';
 
-/** The speed on a log scale from 1x down to 0.01x; the server is told once the hand rests. */
+/**
+ * The speed on a log scale from 1x down to 0.01x; the server is told once the hand rests. Its
+ * name and value sit above the slider, which keeps the header's row short.
+ */
 export function SpeedSlider() {
   const speed = useStore((s) => s.snapshot?.speed ?? 1);
   const { run } = useApiAction();
@@ -30,7 +33,12 @@ export function SpeedSlider() {
   const shown = positionToSpeed(position);
   return (
     <div className="speed">
-      <label htmlFor={id}>Speed</label>
+      <div className="speed-top">
+        <label htmlFor={id}>Speed</label>
+        <output htmlFor={id} className="speed-value">
+          {formatSpeed(shown)}
+        </output>
+      </div>
       <input
         id={id}
         type="range"
@@ -41,9 +49,6 @@ export function SpeedSlider() {
         aria-valuetext={formatSpeed(shown)}
         onChange={(e) => change(Number(e.target.value))}
       />
-      <output htmlFor={id} className="speed-value">
-        {formatSpeed(shown)}
-      </output>
     </div>
   );
 }

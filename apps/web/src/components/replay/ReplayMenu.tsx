@@ -1,6 +1,7 @@
 /**
  * The header's replay controls: the LIVE / REPLAY badge, "Open trace…" (a file picker),
- * "Rewind" (the live cluster's recording, opened at the present) and "Copy link".
+ * "Rewind" (the live cluster's recording, opened at the present) and "Copy link", the three as
+ * compact buttons with their words as names and tooltips.
  */
 
 import { useRef } from 'react';
@@ -41,8 +42,11 @@ export function ReplayMenu() {
     }
   };
 
+  const linkTip = canLink
+    ? 'Copy a link to the moment shown'
+    : 'A file opened from disk has no address; open it from a URL to share it';
   return (
-    <div className="replay-menu">
+    <div className="replay-menu tool-group">
       <input
         ref={input}
         type="file"
@@ -59,34 +63,36 @@ export function ReplayMenu() {
       />
       <button
         type="button"
+        className="tool"
         disabled={loading}
         aria-keyshortcuts="O"
-        title="Open a recorded trace (or drop one on the page)"
+        aria-label="Open trace…"
+        data-tip="Open a recorded trace, or drop one on the page (O)"
         onClick={() => input.current?.click()}
       >
-        Open trace…
+        <OpenIcon />
       </button>
       {!replaying && (
         <button
           type="button"
+          className="tool"
           disabled={!connected || loading}
-          title="Open this cluster's recording at the present, to go back in time"
+          aria-label="Rewind"
+          data-tip="Rewind: open this cluster's recording, to go back in time"
           onClick={() => void openClusterRecording(cluster)}
         >
-          <RewindIcon /> Rewind
+          <RewindIcon />
         </button>
       )}
       <button
         type="button"
+        className="tool"
         disabled={!canLink}
-        title={
-          canLink
-            ? 'Copy a link to the moment shown'
-            : 'A file opened from disk has no address; open it from a URL to share it'
-        }
+        aria-label="Copy link"
+        data-tip={linkTip}
         onClick={() => void copy()}
       >
-        Copy link
+        <LinkIcon />
       </button>
     </div>
   );
@@ -103,8 +109,48 @@ function momentLinkPossible(r: NonNullable<ReturnType<typeof useStore.getState>[
  */
 function RewindIcon() {
   return (
-    <svg className="btn-icon" width="1em" height="1em" viewBox="0 0 16 16" aria-hidden="true">
+    <svg className="btn-icon" width="1.1em" height="1.1em" viewBox="0 0 16 16" aria-hidden="true">
       <path d="M8 3v10L1 8zM15 3v10L8 8z" fill="currentColor" />
+    </svg>
+  );
+}
+
+/** An open folder: a file to choose. */
+function OpenIcon() {
+  return (
+    <svg
+      className="btn-icon"
+      width="1.1em"
+      height="1.1em"
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.5"
+      strokeLinejoin="round"
+      aria-hidden="true"
+    >
+      <path d="M1.5 13.5V3h4.5l1.5 1.5h5.5V7" />
+      <path d="M1.5 13.5 4 7h11l-2.5 6.5z" />
+    </svg>
+  );
+}
+
+/** Two links of a chain: a link to share. */
+function LinkIcon() {
+  return (
+    <svg
+      className="btn-icon"
+      width="1.1em"
+      height="1.1em"
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.6"
+      strokeLinecap="round"
+      aria-hidden="true"
+    >
+      <path d="M6.8 9.2a3 3 0 0 0 4.2 0l2.3-2.3a3 3 0 0 0-4.2-4.2L8 3.8" />
+      <path d="M9.2 6.8a3 3 0 0 0-4.2 0L2.7 9.1a3 3 0 0 0 4.2 4.2L8 12.2" />
     </svg>
   );
 }

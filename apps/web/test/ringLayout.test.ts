@@ -60,6 +60,35 @@ describe('ringLayout', () => {
     }
   });
 
+  it("keeps nine nodes' captions off the node below, and off its crown, with smaller discs", () => {
+    // The ring's box on a 1600x1000 screen in normal type, and on a 1920x1080 one.
+    for (const [w, h] of [
+      [969, 620],
+      [1173, 670],
+    ] as const) {
+      const ids = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+      const l = ringLayout(ids, w, h, [], 15);
+      const wide = ringLayout(ids, w * 2, h * 2, [], 15);
+
+      expect([...l.captions.values()].every((c) => c === 'below')).toBe(true);
+      expect(clearance(l)).toBeGreaterThan(0);
+      // The discs give way, by at most a fifth; the ring does not.
+      expect(l.nodeR).toBeLessThan(wide.nodeR);
+      expect(l.nodeR).toBeGreaterThanOrEqual(0.8 * wide.nodeR - 1e-9);
+      expect(l.rx).toBeGreaterThan(0.4 * w);
+      for (const [id, p] of l.positions) {
+        const { box } = captionPlace(p, 'below', l.nodeR, 15);
+        for (const [other, q] of l.positions) {
+          if (other === id) continue;
+          // The crown's tip, above the disc, is clear of every caption.
+          const tipY = q.y - (1 + 0.36 * 1.15) * l.nodeR - 6;
+          const under = q.x > box.x0 && q.x < box.x1 && tipY > box.y0 && tipY < box.y1;
+          expect(under).toBe(false);
+        }
+      }
+    }
+  });
+
   it('writes a caption beside its disc, outside the ring, where under it would hit a node', () => {
     const l = ringLayout([1, 2, 3, 4, 5, 6, 7], 1240, 470, [], 20);
 

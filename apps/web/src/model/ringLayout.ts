@@ -41,6 +41,8 @@ const CAPTION_ASCENT = 0.8;
 const CAPTION_GAP = 20;
 /** A caption beside a disc starts this far from the disc's edge. */
 const CAPTION_SIDE_GAP = 14;
+/** The largest disc's radius. */
+const MAX_R = 46;
 /** How far a partition's outline stays from a disc's centre beyond its radius: the crown fits. */
 export const HULL_PAD = 28;
 
@@ -69,16 +71,28 @@ export function ringLayout(
   }
   const below = new Map([...angles.keys()].map((id) => [id, 'below' as CaptionSide]));
   const first = place(angles, turns, width, height, fontPx, below);
-  // Where a caption under a disc would run into the node below it, it may go on the ring's
-  // outside instead. The ring then leaves room at the sides for it and is narrower: kept only
-  // if the captions are then clearer of the other nodes than before.
+  // Where a caption under a disc would run into the node below it, smaller discs may be
+  // enough: the caption starts higher and the node below begins lower. Discs are made at most
+  // a fifth smaller for it; the ring itself keeps its size.
   const crowded = crowdedCaptions(first);
   if (crowded.length === 0) return first;
+  for (const scale of DISC_SCALES) {
+    const smaller = place(angles, turns, width, height, fontPx, below, first.nodeR * scale);
+    if (clearance(smaller) >= CAPTION_AIR) return smaller;
+  }
+  // Otherwise a crowded caption may go on the ring's outside. The ring then leaves room at the
+  // sides for it and is narrower: kept only if the captions are then clearer of the other nodes
+  // than before.
   const captions = new Map(below);
   for (const id of crowded) captions.set(id, Math.cos(angles.get(id) ?? 0) < 0 ? 'left' : 'right');
   const second = place(angles, turns, width, height, fontPx, captions);
   return clearance(second) > clearance(first) ? second : first;
 }
+
+/** How much smaller discs may be made, step by step, to keep captions off the nodes below. */
+const DISC_SCALES = [0.96, 0.92, 0.88, 0.84, 0.8];
+/** The room, in pixels, that smaller discs must leave between a caption and any other node. */
+const CAPTION_AIR = 2;
 
 function place(
   angles: Map<number, number>,
@@ -87,6 +101,7 @@ function place(
   height: number,
   fontPx: number,
   captions: Map<number, CaptionSide>,
+  maxR = MAX_R,
 ): RingLayout {
   // Fit the ring's actual extent (five nodes reach less far down than up) into the box, with
   // room for the crown above a disc, three lines of text below it and text beside it.
@@ -108,11 +123,11 @@ function place(
     // The disc shrinks as neighbours get closer: a fraction of the chord between neighbours.
     const mean = (rx + ry) / 2;
     const chord = turns <= 1 ? mean : 2 * mean * Math.sin(Math.PI / turns);
-    const nodeR = Math.max(18, Math.min(46, chord * 0.27, ry * 0.32));
+    const nodeR = Math.max(18, Math.min(maxR, chord * 0.27, ry * 0.32));
     return { top, side, rx, ry, nodeR };
   };
   // The margins depend on the disc size and the disc size on the room left: settle twice.
-  const { top, side, rx, ry, nodeR } = fit(fit(46).nodeR);
+  const { top, side, rx, ry, nodeR } = fit(fit(maxR).nodeR);
   const single = angles.size <= 1;
   const center = {
     x: single ? width / 2 : side - Math.min(...cos) * rx + (width - 2 * side - xSpan * rx) / 2,
@@ -168,14 +183,35 @@ export function captionPlace(
 
 /** Room around a disc that captions keep clear of: the election arc and a little air. */
 const DISC_CLEAR = 10;
+/** The leader's crown (`LeaderMark`), in disc radii: half its width, its tip above the centre. */
+const CROWN_HALF_W = 0.35;
+const CROWN_TOP = 1 + 0.36 * 1.15;
+const CROWN_LIFT = 6;
 
-/** The nodes whose caption, under the disc, would touch another node's disc and election arc. */
+/**
+ * How far a caption's box stays from another node: from its disc with the election arc, and
+ * from the crown it wears above the disc when it leads (any node may). Negative where it is in.
+ */
+function roomToNode(box: Box, q: Point, r: number): number {
+  const disc = boxToPoint(box, q) - r - DISC_CLEAR;
+  const crown = {
+    x0: q.x - CROWN_HALF_W * r,
+    x1: q.x + CROWN_HALF_W * r,
+    y0: q.y - CROWN_TOP * r - CROWN_LIFT,
+    y1: q.y - r,
+  };
+  const dx = Math.max(box.x0 - crown.x1, crown.x0 - box.x1);
+  const dy = Math.max(box.y0 - crown.y1, crown.y0 - box.y1);
+  return Math.min(disc, dx < 0 && dy < 0 ? Math.max(dx, dy) : Math.max(dx, dy, 0));
+}
+
+/** The nodes whose caption, under the disc, would touch another node (disc, arc or crown). */
 function crowdedCaptions(l: RingLayout): number[] {
   const crowded: number[] = [];
   for (const [id, p] of l.positions) {
     const { box } = captionPlace(p, 'below', l.nodeR, l.fontPx);
     for (const [other, q] of l.positions) {
-      if (other !== id && boxToPoint(box, q) < l.nodeR + DISC_CLEAR) {
+      if (other !== id && roomToNode(box, q, l.nodeR) < 0) {
         crowded.push(id);
         break;
       }
@@ -185,8 +221,8 @@ function crowdedCaptions(l: RingLayout): number[] {
 }
 
 /**
- * How far the captions stay from other nodes' discs (with their arcs) and from each other at
- * the closest, in pixels; negative where they overlap.
+ * How far the captions stay from other nodes' discs (with their arcs and crowns) and from each
+ * other at the closest, in pixels; negative where they overlap.
  */
 export function clearance(l: RingLayout): number {
   const boxes = [...l.positions].map(([id, p]) => ({
@@ -196,7 +232,7 @@ export function clearance(l: RingLayout): number {
   let least = Number.POSITIVE_INFINITY;
   for (const a of boxes) {
     for (const [id, q] of l.positions) {
-      if (id !== a.id) least = Math.min(least, boxToPoint(a.box, q) - l.nodeR - DISC_CLEAR);
+      if (id !== a.id) least = Math.min(least, roomToNode(a.box, q, l.nodeR));
     }
     for (const b of boxes) {
       if (b.id <= a.id) continue;

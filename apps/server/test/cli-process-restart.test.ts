@@ -38,6 +38,8 @@ interface NodeProcess {
   url: string;
   child: ChildProcess;
   stdout: string;
+  /** The end of its warnings and errors, for the message of a failure. */
+  stderr: string;
 }
 
 /** Starts node `id` and waits until its HTTP API answers. */
@@ -48,14 +50,23 @@ async function startNode(id: number, peers: string, httpPort: number): Promise<N
       ...['--import', 'tsx', CLI, 'node', '--id', String(id), '--peers', peers],
       ...['--http-port', String(httpPort), '--data-dir', join(dataRoot, `node-${id}`)],
       // Elections after 500 ms of silence: a busy test machine does not cause them by itself.
-      ...['--tick-ms', '50', '--log-level', 'silent'],
+      ...['--tick-ms', '50', '--log-level', 'warn'],
     ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.push(child);
-  const node: NodeProcess = { id, url: `http://127.0.0.1:${httpPort}`, child, stdout: '' };
+  const node: NodeProcess = {
+    id,
+    url: `http://127.0.0.1:${httpPort}`,
+    child,
+    stdout: '',
+    stderr: '',
+  };
   child.stdout?.on('data', (chunk: Buffer) => {
     node.stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    node.stderr = (node.stderr + chunk.toString()).slice(-4_000);
   });
   const deadline = Date.now() + 30_000;
   while (!node.stdout.includes('is running')) {
@@ -74,6 +85,8 @@ async function kill(node: NodeProcess): Promise<void> {
 
 interface GroupState {
   role: string;
+  term: number;
+  lead: number;
   commit: number;
   applied: number;
 }
@@ -92,12 +105,22 @@ async function groupState(node: NodeProcess): Promise<GroupState | null> {
   }
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null>, ms = 30_000) {
+/** Polls `probe` until it gives a value; on a timeout, says what the nodes of `seen` report. */
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null>,
+  ms = 30_000,
+  seen: NodeProcess[] = [],
+) {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await probe();
     if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const states = await Promise.all(seen.map(async (n) => [n.id, await groupState(n)]));
+      const logs = seen.map((n) => `node ${n.id} stderr:\n${n.stderr}`).join('\n');
+      throw new Error(`timed out waiting for ${what}; ${JSON.stringify(states)}\n${logs}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -185,7 +208,7 @@ describe('raftlens node processes, killed and restarted', () => {
       [1, 2, 3].map((id) => startNode(id, peers, httpPorts[id - 1] as number)),
     );
     const alive = new Set(nodes);
-    const leader = await waitFor('a leader', () => leaderAmong(nodes));
+    const leader = await waitFor('a leader', () => leaderAmong(nodes), 30_000, nodes);
     const load = writers(() => nodes.filter((n) => alive.has(n)), 8);
 
     // A follower dies mid-writes and comes back on its data folder.
@@ -200,11 +223,12 @@ describe('raftlens node processes, killed and restarted', () => {
     await ackedAtLeast(load, 220, 'writes after the follower is back');
 
     // Then the leader dies mid-writes; the others elect a new one; it comes back too.
-    const leaderNow = await waitFor('a leader', () => leaderAmong(nodes));
+    const leaderNow = await waitFor('a leader', () => leaderAmong(nodes), 30_000, nodes);
     alive.delete(leaderNow);
     await kill(leaderNow);
     const others = nodes.filter((n) => n !== leaderNow);
-    const newLeader = await waitFor('a new leader', () => leaderAmong(others));
+    // Under a full test run's load an election can take a while; a stuck one shows its states.
+    const newLeader = await waitFor('a new leader', () => leaderAmong(others), 60_000, others);
     await ackedAtLeast(load, 300, 'writes under the new leader');
     const leader2 = await startNode(leaderNow.id, peers, httpPorts[leaderNow.id - 1] as number);
     nodes[leaderNow.id - 1] = leader2;
@@ -227,7 +251,7 @@ describe('raftlens node processes, killed and restarted', () => {
       [1, 2, 3].map((id) => startNode(id, peers, httpPorts[id - 1] as number)),
     );
     nodes.splice(0, 3, ...again);
-    await waitFor('a leader after the restart of all', () => leaderAmong(nodes));
+    await waitFor('a leader after the restart of all', () => leaderAmong(nodes), 60_000, nodes);
     const missingAfterAll = await Promise.all(nodes.map((node) => missingOn(node, load.acked)));
 
     expect(follower2.stdout).toContain('restarted from durable storage');

@@ -253,7 +253,7 @@ describe('replaying recorded traces in the dashboard', () => {
     const ns = await waitForNodes(page, 'the fork at the moment', (list) => list.length === 3);
     expect(ns.map((n) => [n.id, n.term]).sort()).toEqual(want.sort());
     await deleteCluster(server, made.cluster);
-  });
+  }, 90_000);
 
   it('offers a simulated cluster in place of forking a live run', async () => {
     const live = `${cluster}live`;

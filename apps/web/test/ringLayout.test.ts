@@ -89,6 +89,19 @@ describe('ringLayout', () => {
     }
   });
 
+  it('keeps nine nodes split three ways clear, captions beside and discs smaller, on 1920x1080', () => {
+    const sides = [
+      [1, 2, 7],
+      [3, 4, 5],
+      [6, 8, 9],
+    ];
+    const l = ringLayout([1, 2, 3, 4, 5, 6, 7, 8, 9], 1173, 670, sides, 15);
+
+    expect([...l.captions.values()].some((c) => c !== 'below')).toBe(true);
+    expect(clearance(l)).toBeGreaterThan(0);
+    expect(l.nodeR).toBeGreaterThanOrEqual(0.8 * 46);
+  });
+
   it('writes a caption beside its disc, outside the ring, where under it would hit a node', () => {
     const l = ringLayout([1, 2, 3, 4, 5, 6, 7], 1240, 470, [], 20);
 

@@ -81,11 +81,16 @@ export function ringLayout(
     if (clearance(smaller) >= CAPTION_AIR) return smaller;
   }
   // Otherwise a crowded caption may go on the ring's outside. The ring then leaves room at the
-  // sides for it and is narrower: kept only if the captions are then clearer of the other nodes
-  // than before.
+  // sides for it and is narrower, and its discs may again be made smaller: kept where the
+  // captions then clear the other nodes, or, with discs of full size, where they are at least
+  // clearer of them than before.
   const captions = new Map(below);
   for (const id of crowded) captions.set(id, Math.cos(angles.get(id) ?? 0) < 0 ? 'left' : 'right');
   const second = place(angles, turns, width, height, fontPx, captions);
+  for (const scale of DISC_SCALES) {
+    const smaller = place(angles, turns, width, height, fontPx, captions, second.nodeR * scale);
+    if (clearance(smaller) >= CAPTION_AIR) return smaller;
+  }
   return clearance(second) > clearance(first) ? second : first;
 }
 

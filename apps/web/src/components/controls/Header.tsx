@@ -53,7 +53,7 @@ export function Header() {
         <button
           type="button"
           aria-keyshortcuts="C"
-          title="Guided scenarios: elections, partitions, faults (C)"
+          title="Guided scenarios, narrated step by step (C)"
           onClick={() => setPickerOpen(true)}
         >
           Scenarios

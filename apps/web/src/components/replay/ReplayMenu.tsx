@@ -115,8 +115,8 @@ function RewindIcon() {
   );
 }
 
-/** An open folder: a file to choose. */
-function OpenIcon() {
+/** A line icon the size of the button's text, drawn in its colour. */
+function StrokeIcon({ width, children }: { width: number; children: React.ReactNode }) {
   return (
     <svg
       className="btn-icon"
@@ -125,32 +125,32 @@ function OpenIcon() {
       viewBox="0 0 16 16"
       fill="none"
       stroke="currentColor"
-      strokeWidth="1.5"
+      strokeWidth={width}
+      strokeLinecap="round"
       strokeLinejoin="round"
       aria-hidden="true"
     >
+      {children}
+    </svg>
+  );
+}
+
+/** An open folder: a file to choose. */
+function OpenIcon() {
+  return (
+    <StrokeIcon width={1.5}>
       <path d="M1.5 13.5V3h4.5l1.5 1.5h5.5V7" />
       <path d="M1.5 13.5 4 7h11l-2.5 6.5z" />
-    </svg>
+    </StrokeIcon>
   );
 }
 
 /** Two links of a chain: a link to share. */
 function LinkIcon() {
   return (
-    <svg
-      className="btn-icon"
-      width="1.1em"
-      height="1.1em"
-      viewBox="0 0 16 16"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.6"
-      strokeLinecap="round"
-      aria-hidden="true"
-    >
+    <StrokeIcon width={1.6}>
       <path d="M6.8 9.2a3 3 0 0 0 4.2 0l2.3-2.3a3 3 0 0 0-4.2-4.2L8 3.8" />
       <path d="M9.2 6.8a3 3 0 0 0-4.2 0L2.7 9.1a3 3 0 0 0 4.2 4.2L8 12.2" />
-    </svg>
+    </StrokeIcon>
   );
 }

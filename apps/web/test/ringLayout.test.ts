@@ -121,6 +121,68 @@ describe('ringLayout', () => {
     }
   });
 
+  // The ring's box for nine nodes on common projector sizes, as the dashboard gives it.
+  const NINE = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const THREE_WAYS = [
+    [1, 2, 7],
+    [3, 4, 5],
+    [6, 8, 9],
+  ];
+  const crowded = [
+    { screen: '1280x720', w: 766, h: 446, font: 15, sides: [] },
+    { screen: '1366x768', w: 820, h: 476, font: 15, sides: [] },
+    { screen: '1280x720, large type', w: 1222, h: 470, font: 20, sides: [] },
+    { screen: '1600x1000, split 3-3-3', w: 969, h: 620, font: 15, sides: THREE_WAYS },
+  ];
+
+  it.each(crowded)(
+    "keeps nine nodes' captions clear of each other and the nodes on $screen",
+    (c) => {
+      const l = ringLayout(NINE, c.w, c.h, c.sides, c.font);
+
+      expect(clearance(l)).toBeGreaterThanOrEqual(2);
+      // A node's name, written in the disc at 0.62 of its radius, is no smaller than its caption.
+      expect(0.62 * l.nodeR).toBeGreaterThanOrEqual(c.font);
+      // Every caption and disc is inside the box.
+      for (const [id, p] of l.positions) {
+        const { box } = captionPlace(p, l.captions.get(id) ?? 'below', l.nodeR, c.font, l.compact);
+        expect(box.x0).toBeGreaterThanOrEqual(0);
+        expect(box.x1).toBeLessThanOrEqual(c.w);
+        expect(box.y1).toBeLessThanOrEqual(c.h);
+        expect(p.y - l.nodeR - 20).toBeGreaterThanOrEqual(0);
+      }
+    },
+  );
+
+  it('writes short captions only where the full ones do not fit', () => {
+    expect(ringLayout(NINE, 766, 446, [], 15).compact).toBe(true);
+    expect(ringLayout(NINE, 969, 620, [], 15).compact).toBe(false);
+    expect(ringLayout(NINE, 969, 620, THREE_WAYS, 15).compact).toBe(false);
+    expect(ringLayout([1, 2, 3, 4, 5], 766, 446, [], 15).compact).toBe(false);
+    expect(ringLayout([1, 2, 3, 4, 5], 1222, 470, [], 20).compact).toBe(false);
+    // Two lines instead of three, and narrower.
+    const full = captionPlace({ x: 0, y: 0 }, 'below', 30, 15, false).box;
+    const short = captionPlace({ x: 0, y: 0 }, 'below', 30, 15, true).box;
+    expect(short.y1 - short.y0).toBeLessThan(0.75 * (full.y1 - full.y0));
+    expect(short.x1 - short.x0).toBeLessThan(0.75 * (full.x1 - full.x0));
+  });
+
+  it('keeps five nodes evenly spaced by angle, with full captions', () => {
+    for (const [w, h, font] of [
+      [766, 446, 15],
+      [990, 620, 15],
+      [1222, 470, 20],
+    ] as const) {
+      const l = ringLayout([1, 2, 3, 4, 5], w, h, [], font);
+
+      for (const [id, p] of l.positions) {
+        const a = -Math.PI / 2 + (2 * Math.PI * (id - 1)) / 5;
+        expect(p.x).toBeCloseTo(l.center.x + l.rx * Math.cos(a), 6);
+        expect(p.y).toBeCloseTo(l.center.y + l.ry * Math.sin(a), 6);
+      }
+    }
+  });
+
   it("finds a message label that would run under a node's caption, and only there", () => {
     const l = ringLayout([1, 2, 3, 4, 5], 990, 620, [], 15);
     const top = l.positions.get(1) ?? { x: 0, y: 0 };

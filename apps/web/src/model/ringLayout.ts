@@ -27,14 +27,32 @@ export interface RingLayout {
    * caption under it would run into the node below (a short, wide box with many nodes).
    */
   captions: Map<number, CaptionSide>;
+  /**
+   * Whether the captions are in their short form, two lines ("follower", "t3 · c42/42"), for a
+   * ring too crowded for three ("follower", "term 3 · vote n2", "commit 42 · applied 42").
+   */
+  compact: boolean;
 }
 
 export type CaptionSide = 'below' | 'left' | 'right';
 
-/** Half the width of a caption's longest line ("commit 120 · applied 120"), in font sizes. */
-const CAPTION_HALF_W = 5.6;
-/** From a caption's first baseline to the bottom of its third line, in font sizes. */
-const CAPTION_DEPTH = 2.3;
+/** A caption's size, in font sizes: half its longest line's width, and its depth. */
+interface CaptionSize {
+  /** Half the width of its longest line ("commit 120 · applied 120", "pre-candidate"). */
+  halfW: number;
+  /** From its first baseline to the bottom of its last line. */
+  depth: number;
+  /** Half the width of its longest line as it usually is ("commit 12 · applied 12"). */
+  typicalHalfW: number;
+}
+
+const FULL: CaptionSize = { halfW: 5.6, depth: 2.3, typicalHalfW: 4.6 };
+const COMPACT: CaptionSize = { halfW: 3.8, depth: 1.45, typicalHalfW: 2.6 };
+
+export function captionSize(compact: boolean): CaptionSize {
+  return compact ? COMPACT : FULL;
+}
+
 /** From a caption's first baseline up to the top of its letters, in font sizes. */
 const CAPTION_ASCENT = 0.8;
 /** How far a caption under a disc starts below the disc's edge: the election arc is between. */
@@ -47,7 +65,8 @@ const MAX_R = 46;
 export const HULL_PAD = 28;
 
 /**
- * Nodes evenly on a ring. When the network is partitioned, each side's nodes sit together on
+ * Nodes evenly on a ring (by angle, or along the ellipse where that keeps captions clear, with
+ * short captions if need be). When the network is partitioned, each side's nodes sit together on
  * their own arc with an empty slot between sides, so the split reads at a glance.
  */
 export function ringLayout(
@@ -56,6 +75,45 @@ export function ringLayout(
   height: number,
   partitions: readonly number[][] = [],
   fontPx = 15,
+): RingLayout {
+  // Nodes evenly spaced by angle and full captions where they fit. Where they do not (many
+  // nodes in a short, wide box), nodes evenly spaced along the ellipse instead: the ones at its
+  // ends, stacked one above another, move apart. Then the short captions, either way, whichever
+  // leaves the larger discs.
+  let best: RingLayout | null = null;
+  let clear: RingLayout | null = null;
+  for (const form of FORMS) {
+    const l = arrange(ids, width, height, partitions, fontPx, form);
+    if (clearance(l) >= CAPTION_AIR) {
+      if (!form.compact) return l;
+      if (!clear || l.nodeR > clear.nodeR) clear = l;
+    }
+    if (!best || clearance(l) > clearance(best)) best = l;
+  }
+  return clear ?? (best as RingLayout);
+}
+
+/** How the captions are written and the nodes spaced, tried in this order. */
+interface Form {
+  compact: boolean;
+  /** Nodes evenly spaced along the ellipse rather than by angle. */
+  spread: boolean;
+}
+
+const FORMS: readonly Form[] = [
+  { compact: false, spread: false },
+  { compact: false, spread: true },
+  { compact: true, spread: false },
+  { compact: true, spread: true },
+];
+
+function arrange(
+  ids: readonly number[],
+  width: number,
+  height: number,
+  partitions: readonly number[][],
+  fontPx: number,
+  form: Form,
 ): RingLayout {
   const slots = ringSlots(ids, partitions);
   const turns = slots.reduce<number>((sum, s) => sum + (s === null ? GAP_SLOTS : 1), 0) || 1;
@@ -70,14 +128,14 @@ export function ringLayout(
     at += 1;
   }
   const below = new Map([...angles.keys()].map((id) => [id, 'below' as CaptionSide]));
-  const first = place(angles, turns, width, height, fontPx, below);
+  const first = place(angles, turns, width, height, fontPx, form, below);
   // Where a caption under a disc would run into the node below it, smaller discs may be
   // enough: the caption starts higher and the node below begins lower. Discs are made at most
   // a fifth smaller for it; the ring itself keeps its size.
   const crowded = crowdedCaptions(first);
   if (crowded.length === 0) return first;
   for (const scale of DISC_SCALES) {
-    const smaller = place(angles, turns, width, height, fontPx, below, first.nodeR * scale);
+    const smaller = place(angles, turns, width, height, fontPx, form, below, first.nodeR * scale);
     if (clearance(smaller) >= CAPTION_AIR) return smaller;
   }
   // Otherwise a crowded caption may go on the ring's outside. The ring then leaves room at the
@@ -85,10 +143,21 @@ export function ringLayout(
   // captions then clear the other nodes, or, with discs of full size, where they are at least
   // clearer of them than before.
   const captions = new Map(below);
-  for (const id of crowded) captions.set(id, Math.cos(angles.get(id) ?? 0) < 0 ? 'left' : 'right');
-  const second = place(angles, turns, width, height, fontPx, captions);
+  for (const id of crowded) {
+    captions.set(id, (first.positions.get(id)?.x ?? 0) < first.center.x ? 'left' : 'right');
+  }
+  const second = place(angles, turns, width, height, fontPx, form, captions);
   for (const scale of DISC_SCALES) {
-    const smaller = place(angles, turns, width, height, fontPx, captions, second.nodeR * scale);
+    const smaller = place(
+      angles,
+      turns,
+      width,
+      height,
+      fontPx,
+      form,
+      captions,
+      second.nodeR * scale,
+    );
     if (clearance(smaller) >= CAPTION_AIR) return smaller;
   }
   return clearance(second) > clearance(first) ? second : first;
@@ -105,11 +174,61 @@ function place(
   width: number,
   height: number,
   fontPx: number,
+  form: Form,
   captions: Map<number, CaptionSide>,
   maxR = MAX_R,
 ): RingLayout {
+  let l = placeAt(angles, turns, width, height, fontPx, form.compact, captions, maxR);
+  if (!form.spread) return l;
+  // How the nodes are spread depends on the ellipse's shape and its shape on where the nodes
+  // reach: settle a few times.
+  for (let k = 0; k < 3; k++) {
+    const along = evenAlong(angles, l.rx / l.ry);
+    l = placeAt(along, turns, width, height, fontPx, form.compact, captions, maxR);
+  }
+  return l;
+}
+
+/**
+ * The angles (as an ellipse's parameter, from the top) at which nodes are evenly spaced along an
+ * ellipse `ratio` times as wide as tall, for nodes evenly spaced by angle on a circle.
+ */
+function evenAlong(angles: Map<number, number>, ratio: number): Map<number, number> {
+  const steps = 720;
+  const length = [0];
+  for (let k = 1; k <= steps; k++) {
+    const a = -Math.PI / 2 + (2 * Math.PI * (k - 1)) / steps;
+    const b = -Math.PI / 2 + (2 * Math.PI * k) / steps;
+    const d = Math.hypot(ratio * (Math.cos(b) - Math.cos(a)), Math.sin(b) - Math.sin(a));
+    length.push((length[k - 1] ?? 0) + d);
+  }
+  const total = length[steps] ?? 1;
+  const out = new Map<number, number>();
+  for (const [id, a] of angles) {
+    const want = (((a + Math.PI / 2) / (2 * Math.PI)) % 1) * total;
+    let k = 1;
+    while (k < steps && (length[k] ?? 0) < want) k++;
+    const l0 = length[k - 1] ?? 0;
+    const l1 = length[k] ?? total;
+    const t = l1 > l0 ? (want - l0) / (l1 - l0) : 0;
+    out.set(id, -Math.PI / 2 + (2 * Math.PI * (k - 1 + t)) / steps);
+  }
+  return out;
+}
+
+function placeAt(
+  angles: Map<number, number>,
+  turns: number,
+  width: number,
+  height: number,
+  fontPx: number,
+  compact: boolean,
+  captions: Map<number, CaptionSide>,
+  maxR: number,
+): RingLayout {
+  const size = captionSize(compact);
   // Fit the ring's actual extent (five nodes reach less far down than up) into the box, with
-  // room for the crown above a disc, three lines of text below it and text beside it.
+  // room for the crown above a disc, the caption's lines below it and text beside it.
   const sin = [...angles.values()].map(Math.sin);
   const cos = [...angles.values()].map(Math.cos);
   const ySpan = Math.max(1, Math.max(...sin) - Math.min(...sin));
@@ -117,10 +236,10 @@ function place(
   const beside = [...captions.values()].some((c) => c !== 'below');
   const fit = (r: number) => {
     const top = r + Math.max(1.6 * fontPx, HULL_PAD + 2);
-    const bottom = r + 4.8 * fontPx;
+    const bottom = r + (2.5 + size.depth) * fontPx;
     const side = beside
-      ? r + CAPTION_SIDE_GAP + 2 * CAPTION_HALF_W * fontPx + 12
-      : Math.max(r, CAPTION_HALF_W * fontPx) + 12;
+      ? r + CAPTION_SIDE_GAP + 2 * size.halfW * fontPx + 12
+      : Math.max(r, size.halfW * fontPx) + 12;
     let ry = Math.max(30, (height - top - bottom) / ySpan);
     // Up to three times as wide as tall: a projector's short, wide picture is used across.
     const rx = Math.max(30, Math.min((width - 2 * side) / xSpan, ry * 3));
@@ -143,7 +262,7 @@ function place(
     const k = single ? 0 : 1;
     positions.set(id, { x: center.x + k * rx * Math.cos(a), y: center.y + k * ry * Math.sin(a) });
   }
-  return { width, height, center, rx, ry, nodeR, fontPx, positions, captions };
+  return { width, height, center, rx, ry, nodeR, fontPx, positions, captions, compact };
 }
 
 export interface Box {
@@ -162,22 +281,24 @@ export function captionPlace(
   side: CaptionSide,
   r: number,
   fontPx: number,
+  compact = false,
 ): { x: number; y: number; anchor: 'start' | 'middle' | 'end'; box: Box } {
-  const w = 2 * CAPTION_HALF_W * fontPx;
+  const { halfW, depth } = captionSize(compact);
+  const w = 2 * halfW * fontPx;
   if (side === 'below') {
     const y = p.y + r + CAPTION_GAP;
     const box = {
       x0: p.x - w / 2,
       x1: p.x + w / 2,
       y0: y - CAPTION_ASCENT * fontPx,
-      y1: y + CAPTION_DEPTH * fontPx,
+      y1: y + depth * fontPx,
     };
     return { x: p.x, y, anchor: 'middle', box };
   }
-  // Beside the disc, the three lines centred on it.
-  const y = p.y - ((CAPTION_DEPTH - CAPTION_ASCENT) / 2) * fontPx;
+  // Beside the disc, the lines centred on it.
+  const y = p.y - ((depth - CAPTION_ASCENT) / 2) * fontPx;
   const y0 = y - CAPTION_ASCENT * fontPx;
-  const y1 = y + CAPTION_DEPTH * fontPx;
+  const y1 = y + depth * fontPx;
   if (side === 'right') {
     const x = p.x + r + CAPTION_SIDE_GAP;
     return { x, y, anchor: 'start', box: { x0: x, x1: x + w, y0, y1 } };
@@ -214,7 +335,7 @@ function roomToNode(box: Box, q: Point, r: number): number {
 function crowdedCaptions(l: RingLayout): number[] {
   const crowded: number[] = [];
   for (const [id, p] of l.positions) {
-    const { box } = captionPlace(p, 'below', l.nodeR, l.fontPx);
+    const { box } = captionPlace(p, 'below', l.nodeR, l.fontPx, l.compact);
     for (const [other, q] of l.positions) {
       if (other !== id && roomToNode(box, q, l.nodeR) < 0) {
         crowded.push(id);
@@ -232,7 +353,7 @@ function crowdedCaptions(l: RingLayout): number[] {
 export function clearance(l: RingLayout): number {
   const boxes = [...l.positions].map(([id, p]) => ({
     id,
-    box: captionPlace(p, l.captions.get(id) ?? 'below', l.nodeR, l.fontPx).box,
+    box: captionPlace(p, l.captions.get(id) ?? 'below', l.nodeR, l.fontPx, l.compact).box,
   }));
   let least = Number.POSITIVE_INFINITY;
   for (const a of boxes) {
@@ -250,24 +371,19 @@ export function clearance(l: RingLayout): number {
 }
 
 /**
- * Half the width of a caption as it usually is ("commit 12 · applied 12"), in font sizes: the
- * layout keeps room for longer numbers, but a label beside a short caption is not under it.
- */
-const CAPTION_HALF_W_TYPICAL = 4.6;
-
-/**
  * The boxes the layout's captions usually fill, computed once per layout: a moving message's
- * label asks them every frame.
+ * label asks them every frame. The layout keeps room for longer numbers, but a label beside a
+ * short caption is not under it.
  */
 const captionBoxCache = new WeakMap<RingLayout, Box[]>();
 
 export function captionBoxes(l: RingLayout): Box[] {
   let boxes = captionBoxCache.get(l);
   if (!boxes) {
-    const w = 2 * CAPTION_HALF_W_TYPICAL * l.fontPx;
+    const w = 2 * captionSize(l.compact).typicalHalfW * l.fontPx;
     boxes = [...l.positions].map(([id, p]) => {
       const side = l.captions.get(id) ?? 'below';
-      const { x, box } = captionPlace(p, side, l.nodeR, l.fontPx);
+      const { x, box } = captionPlace(p, side, l.nodeR, l.fontPx, l.compact);
       if (side === 'right') return { ...box, x1: x + w };
       if (side === 'left') return { ...box, x0: x - w };
       return { ...box, x0: x - w / 2, x1: x + w / 2 };

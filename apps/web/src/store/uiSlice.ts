@@ -29,6 +29,8 @@ export interface UiSlice extends UndoSlice {
   hiddenTypes: string[];
   hiddenNodes: number[];
   largeType: boolean;
+  /** The ring's captions are in their short form ("t3 · c42/42"): the legend says how to read it. */
+  shortCaptions: boolean;
   helpOpen: boolean;
   sideTab: SideTab;
   panels: Record<PanelName, boolean>;
@@ -47,6 +49,7 @@ export interface UiSlice extends UndoSlice {
   toggleType(type: string): void;
   toggleNode(id: number): void;
   setLargeType(on: boolean): void;
+  setShortCaptions(on: boolean): void;
   setHelpOpen(open: boolean): void;
   setSideTab(tab: SideTab): void;
   togglePanel(panel: PanelName): void;
@@ -94,6 +97,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get, store) => ({
   hiddenTypes: [],
   hiddenNodes: [],
   largeType: storedLargeType(),
+  shortCaptions: false,
   helpOpen: false,
   sideTab: 'controls',
   panels: { log: true, progress: true, spacetime: true, feed: true },
@@ -112,6 +116,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get, store) => ({
     storeLargeType(largeType);
     set({ largeType });
   },
+  setShortCaptions: (shortCaptions) => set({ shortCaptions }),
   setHelpOpen: (helpOpen) => set({ helpOpen }),
   setSideTab: (sideTab) => set({ sideTab }),
   togglePanel: (panel) => set((s) => ({ panels: { ...s.panels, [panel]: !s.panels[panel] } })),

@@ -4,7 +4,7 @@
  * messages and the election timers every frame; the nodes' captions are drawn above all of it.
  */
 
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useElementSize } from '../../hooks/useElementSize.ts';
 import { selectSnapshot, useThrottledStore } from '../../hooks/useThrottledStore.ts';
 import { useTweenedLayout } from '../../hooks/useTweenedLayout.ts';
@@ -39,6 +39,8 @@ export function ClusterView() {
     [shapeKey, width, height, fontPx],
   );
   const layout = useTweenedLayout(target);
+  const setShortCaptions = useStore((s) => s.setShortCaptions);
+  useEffect(() => setShortCaptions(target.compact), [target.compact, setShortCaptions]);
 
   return (
     <div className="cluster-view" ref={box}>
@@ -65,6 +67,7 @@ export function ClusterView() {
                 r={layout.nodeR}
                 caption={layout.captions.get(it.node.id) ?? 'below'}
                 fontPx={layout.fontPx}
+                compact={layout.compact}
               />
             ))}
           </g>
@@ -90,6 +93,7 @@ export function ClusterView() {
               r={layout.nodeR}
               side={layout.captions.get(it.node.id) ?? 'below'}
               fontPx={layout.fontPx}
+              compact={layout.compact}
             />
           ))}
         </svg>

@@ -15,10 +15,15 @@ interface Props {
   /** Under the disc, or beside it on the ring's outside. */
   side: CaptionSide;
   fontPx: number;
+  /**
+   * On a crowded ring, two short lines: the role, then "t3 · c42/42" (term, commit/applied).
+   * The vote is left out; the node's label and its card still say it.
+   */
+  compact: boolean;
 }
 
 /**
- * A node's role, term, vote and commit/applied, written under its disc. Captions live in their
+ * A node's role, term, vote and commit/applied, written under its disc (or beside it). Captions live in their
  * own layer above the moving messages, so a dot or its label passing by never covers them; the
  * node's own group keeps an invisible hit area in their place, and says the same in its label.
  */
@@ -29,11 +34,12 @@ export const NodeCaption = memo(function NodeCaption({
   r,
   side,
   fontPx,
+  compact,
 }: Props) {
   const down = node.status !== 'running';
   const style = down || !g ? CRASHED_STYLE : ROLE_STYLES[g.role];
   const tag = g ? membershipTag(node.id, g) : null;
-  const place = captionPlace(at, side, r, fontPx);
+  const place = captionPlace(at, side, r, fontPx, compact);
   return (
     <g
       className="node-text"
@@ -46,7 +52,12 @@ export const NodeCaption = memo(function NodeCaption({
         {down ? node.status : style.label}
         {tag ? ` · ${tag}` : ''}
       </text>
-      {g && (
+      {g && compact && (
+        <text y="1.25em" className="node-detail">
+          t{known(g.term)} · c{known(g.commit)}/{known(g.applied)}
+        </text>
+      )}
+      {g && !compact && (
         <>
           <text y="1.25em" className="node-detail">
             term {known(g.term)} · vote {g.vote > 0 ? nodeName(g.vote) : '–'}

@@ -12,6 +12,8 @@ interface Props {
   /** Where the caption is written, and in what size of type: the hit area goes there. */
   caption: CaptionSide;
   fontPx: number;
+  /** The caption's short form: its hit area is smaller. */
+  compact: boolean;
 }
 
 /** The words a screen reader says for a node, and the title a mouse user sees. */
@@ -22,7 +24,9 @@ export function nodeLabel(node: NodeView, g: GroupView | undefined): string {
     parts.push(ROLE_STYLES[g.role].label, `term ${g.term}`);
     const tag = membershipTag(node.id, g);
     if (tag) parts.push(tag);
-    parts.push(`commit ${g.commit}`);
+    // The vote, which a crowded ring's short caption leaves out, and applied.
+    if (g.vote > 0) parts.push(`voted for ${nodeName(g.vote)}`);
+    parts.push(`commit ${g.commit}`, `applied ${g.applied}`);
   }
   return parts.join(', ');
 }
@@ -51,6 +55,7 @@ export const NodeGlyph = memo(function NodeGlyph({
   r,
   caption,
   fontPx,
+  compact,
 }: Props) {
   const selected = useStore((s) => s.selectedNode === node.id);
   const evidence = useStore((s) => s.highlight?.nodes.includes(node.id) ?? false);
@@ -60,7 +65,7 @@ export const NodeGlyph = memo(function NodeGlyph({
   const leader = !down && g?.role === 'StateLeader';
   const learner = g ? isLearner(node.id, g) : false;
   const open = () => selectNode(selected ? null : node.id);
-  const hit = captionPlace({ x: 0, y: 0 }, caption, r, fontPx).box;
+  const hit = captionPlace({ x: 0, y: 0 }, caption, r, fontPx, compact).box;
 
   return (
     // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; the group takes its role

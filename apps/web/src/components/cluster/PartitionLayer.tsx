@@ -86,7 +86,7 @@ function outlined(layout: RingLayout, id: number): Round[] {
   const p = layout.positions.get(id);
   if (!p) return [];
   const side = layout.captions.get(id) ?? 'below';
-  const { box } = captionPlace(p, side, layout.nodeR, layout.fontPx);
+  const { box } = captionPlace(p, side, layout.nodeR, layout.fontPx, layout.compact);
   const corner = 10;
   return [
     { ...p, r: layout.nodeR + HULL_PAD },

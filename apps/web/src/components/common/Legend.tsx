@@ -4,6 +4,7 @@ import {
   messageStyle,
   ROLE_STYLES,
 } from '../../model/palette.ts';
+import { useStore } from '../../store/appStore.ts';
 
 const LEGEND_TYPES = COMMON_MESSAGE_TYPES.filter(
   (t) => !['MsgProp', 'MsgTransferLeader'].includes(t),
@@ -12,6 +13,7 @@ const LEGEND_TYPES = COMMON_MESSAGE_TYPES.filter(
 /** What each colour and shape means, in the order one meets them. */
 export function Legend() {
   const roles = [...Object.values(ROLE_STYLES), CRASHED_STYLE];
+  const shortCaptions = useStore((s) => s.shortCaptions);
   return (
     <div className="legend">
       <h3 className="sr-only">Legend</h3>
@@ -25,6 +27,11 @@ export function Legend() {
         <li>
           <span className="arc-sample" /> election timer
         </li>
+        {shortCaptions && (
+          <li>
+            <b>t</b>&nbsp;term · <b>c</b>&nbsp;commit/applied
+          </li>
+        )}
       </ul>
       <ul className="legend-messages">
         {LEGEND_TYPES.map((t) => {

@@ -236,7 +236,11 @@ function placeAt(
   const beside = [...captions.values()].some((c) => c !== 'below');
   const fit = (r: number) => {
     const top = r + Math.max(1.6 * fontPx, HULL_PAD + 2);
-    const bottom = r + (2.5 + size.depth) * fontPx;
+    // Full captions keep a little more room under them than they fill; short ones, on a
+    // crowded ring, only what they fill.
+    const bottom = compact
+      ? r + CAPTION_GAP + size.depth * fontPx + 8
+      : r + (2.5 + size.depth) * fontPx;
     const side = beside
       ? r + CAPTION_SIDE_GAP + 2 * size.halfW * fontPx + 12
       : Math.max(r, size.halfW * fontPx) + 12;

@@ -28,8 +28,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
-import { build } from 'vite';
-import { launchBrowser, REPO } from '../e2e/support/harness.ts';
+import { buildDashboard, launchBrowser } from '../e2e/support/harness.ts';
 import { serveDist } from './staticServer.ts';
 
 export interface TraceInBrowserOptions {
@@ -69,22 +68,6 @@ const STALL_MS = 200;
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const mib = (bytes: number) => round1(bytes / 1048576);
-
-/** Builds the dashboard as `vite build` does, into `outDir`. */
-async function buildInto(outDir: string): Promise<void> {
-  const env = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      configFile: join(REPO, 'apps/web/vite.config.ts'),
-      mode: 'production',
-      logLevel: 'warn',
-      build: { outDir, emptyOutDir: true },
-    });
-  } finally {
-    process.env.NODE_ENV = env;
-  }
-}
 
 // Page code is passed as text: tsx would wrap named functions in a helper the page lacks.
 
@@ -286,7 +269,7 @@ export async function measureTraceInBrowser(o: TraceInBrowserOptions) {
     dist = built;
     log('building the dashboard');
     const t0 = performance.now();
-    await buildInto(dist);
+    await buildDashboard(dist);
     buildMs = Math.round(performance.now() - t0);
   }
   const { url, server } = await serveDist(dist);

@@ -25,10 +25,10 @@ const CHROMIUM_ARGS = [
 ];
 
 /**
- * Builds apps/web/dist as `vite build` does. Vitest sets NODE_ENV to 'test', which would give
- * React's development build; the tests must see what people get.
+ * Builds the dashboard as `vite build` does, into apps/web/dist or `outDir`. Vitest sets NODE_ENV
+ * to 'test', which would give React's development build; the tests must see what people get.
  */
-export async function buildDashboard(): Promise<void> {
+export async function buildDashboard(outDir?: string): Promise<void> {
   const env = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
@@ -36,6 +36,7 @@ export async function buildDashboard(): Promise<void> {
       configFile: join(REPO, 'apps/web/vite.config.ts'),
       mode: 'production',
       logLevel: 'warn',
+      ...(outDir === undefined ? {} : { build: { outDir, emptyOutDir: true } }),
     });
   } finally {
     process.env.NODE_ENV = env;

@@ -23,7 +23,11 @@ async function until(
   throw new Error('condition not reached');
 }
 
-type NodeJson = { id: number; status: string; groups: Array<{ role: string; commit: number }> };
+type NodeJson = {
+  id: number;
+  status: string;
+  groups: Array<{ role: string; commit: number; lastIndex: number }>;
+};
 
 describe('control', () => {
   it('pauses the cluster, steps it one tick at a time, and resumes it', async () => {
@@ -270,6 +274,17 @@ describe('control', () => {
     });
     const leader = await waitForLeader(app, 'default');
     const follower = leader === 1 ? 2 : 1;
+    // A follower whose log lacks the leader's first entry would be refused every vote, so wait
+    // until every node holds and has committed the same log.
+    await until(app, (s) => {
+      const groups = (s.nodes as unknown as NodeJson[]).map((n) => n.groups[0]);
+      const first = groups[0];
+      return (
+        first !== undefined &&
+        first.commit > 0 &&
+        groups.every((g) => g?.commit === first.commit && g.lastIndex === first.lastIndex)
+      );
+    });
 
     const res = await app.inject({ method: 'POST', url: `${base}/nodes/${follower}/campaign` });
     const after = await until(app, (s) =>

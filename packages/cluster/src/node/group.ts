@@ -128,6 +128,12 @@ export class GroupRuntime {
   private queued: Array<{ id: string; data: Uint8Array }> = [];
   /** True while a Ready waits for its writes to reach the disk (see the top of the file). */
   private readyInFlight = false;
+  /**
+   * True while a Ready is being handled. Its sends can call back into the group at once (a
+   * refused message reports its peer unreachable); those calls step the core but leave the
+   * next Ready to the loop, since the core gives no Ready before `advance` of the current one.
+   */
+  private handlingReady = false;
   private lastProgressJson = '';
   private readonly coreEvents: CoreEventRouter;
   private readonly log: RuntimeLogger;
@@ -423,20 +429,25 @@ export class GroupRuntime {
   /** Drains the Readys the core has, a bounded number at a time. */
   processReady(): void {
     for (let round = 0; round < READY_ROUNDS_MAX; round++) {
-      if (this.stopped || this.readyInFlight) return;
+      if (this.stopped || this.readyInFlight || this.handlingReady) return;
       this.proposeQueued();
       if (this.readyFrozen || !this.rn.hasReady()) return;
       const rd = this.rn.ready();
-      const durable = this.beginReady(rd);
-      if (durable !== null) {
-        this.readyInFlight = true;
-        durable.then(
-          () => this.readyDurable(rd),
-          (err: unknown) => this.diskFailed(err),
-        );
-        return;
+      this.handlingReady = true;
+      try {
+        const durable = this.beginReady(rd);
+        if (durable !== null) {
+          this.readyInFlight = true;
+          durable.then(
+            () => this.readyDurable(rd),
+            (err: unknown) => this.diskFailed(err),
+          );
+          return;
+        }
+        this.finishReady(rd);
+      } finally {
+        this.handlingReady = false;
       }
-      this.finishReady(rd);
     }
     if (this.rn.hasReady()) this.scheduleReady();
   }
@@ -446,7 +457,12 @@ export class GroupRuntime {
     this.readyInFlight = false;
     if (this.stopped) return;
     try {
-      this.finishReady(rd);
+      this.handlingReady = true;
+      try {
+        this.finishReady(rd);
+      } finally {
+        this.handlingReady = false;
+      }
       // Advance changes Raft state; while paused it waits for the resume or the next step.
       if (!this.host.isPaused()) this.processReady();
     } catch (err) {

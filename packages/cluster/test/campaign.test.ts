@@ -1,16 +1,16 @@
 import type { TraceEvent } from '@raftlens/trace';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RaftCluster } from '../src/cluster.ts';
-import { groupOf, others, runUntil, simCluster, stableLeader } from './helpers.ts';
+import {
+  closeClustersAfterEach,
+  groupOf,
+  others,
+  runUntil,
+  simCluster,
+  stableLeader,
+} from './helpers.ts';
 
-let cluster: RaftCluster | null = null;
-
-afterEach(async () => {
-  const errors = cluster?.internalErrors() ?? [];
-  await cluster?.close();
-  cluster = null;
-  expect(errors).toEqual([]);
-});
+closeClustersAfterEach();
 
 function controls(c: RaftCluster, name: string): Array<TraceEvent & { kind: 'control' }> {
   return c
@@ -22,7 +22,6 @@ function controls(c: RaftCluster, name: string): Array<TraceEvent & { kind: 'con
 describe('campaign', () => {
   it('makes the node asked for the leader of a quiet cluster', async () => {
     const c = await simCluster({ size: 3 });
-    cluster = c;
 
     await c.campaign(3);
     await runUntil(c, () => stableLeader(c) !== null, 'a leader', 50);
@@ -41,7 +40,6 @@ describe('campaign', () => {
 
   it('answers NodeCrashed for a crashed node, UnknownNode and UnknownGroup', async () => {
     const c = await simCluster({ size: 3 });
-    cluster = c;
     await c.crash(2);
 
     await expect(c.campaign(2)).rejects.toMatchObject({ code: 'NodeCrashed' });
@@ -52,7 +50,6 @@ describe('campaign', () => {
 
   it('waits in the inbox while paused, visible as pending, until a step runs it', async () => {
     const c = await simCluster({ size: 3 });
-    cluster = c;
     c.pause();
 
     await c.campaign(2);
@@ -75,7 +72,6 @@ describe('campaign', () => {
 
   it('keeps a healthy leader: with PreVote and CheckQuorum the pre-vote fails', async () => {
     const c = await simCluster({ size: 3 });
-    cluster = c;
     await runUntil(c, () => stableLeader(c) !== null, 'a leader');
     const leader = c.leaderOf() as number;
     const term = groupOf(c, leader).term;

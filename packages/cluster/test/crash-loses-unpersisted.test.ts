@@ -8,29 +8,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RaftCluster } from '../src/cluster.ts';
-import { groupOf, liveCluster, others, waitForLeader, waitUntil } from './helpers.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  closeClustersAfterEach,
+  groupOf,
+  liveCluster,
+  others,
+  waitForLeader,
+  waitUntil,
+} from './helpers.ts';
 
 let dataDir = '';
-let cluster: RaftCluster | null = null;
 
 beforeEach(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'raftlens-crash-'));
 });
 
-afterEach(async () => {
-  const errors = cluster?.internalErrors() ?? [];
-  await cluster?.close();
-  cluster = null;
-  rmSync(dataDir, { recursive: true, force: true });
-  expect(errors).toEqual([]);
-});
+closeClustersAfterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('a crashed node', () => {
   it('restarts with exactly what its store held: nothing persisted lost, nothing else back', async () => {
     const c = await liveCluster({ size: 3, storage: 'durable', dataDir });
-    cluster = c;
     const leader = await waitForLeader(c);
     const follower = others(c, leader)[0] as number;
     let running = true;

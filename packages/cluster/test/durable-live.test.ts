@@ -7,24 +7,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RaftCluster } from '../src/cluster.ts';
-import { groupOf, liveCluster, others, waitForLeader, waitUntil } from './helpers.ts';
+import {
+  closeClustersAfterEach,
+  groupOf,
+  liveCluster,
+  others,
+  waitForLeader,
+  waitUntil,
+} from './helpers.ts';
 
 let dataDir = '';
-let cluster: RaftCluster | null = null;
 
 beforeEach(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'raftlens-durable-live-'));
 });
 
-afterEach(async () => {
-  const errors = cluster?.internalErrors() ?? [];
-  await cluster?.close();
-  cluster = null;
-  rmSync(dataDir, { recursive: true, force: true });
-  expect(errors).toEqual([]);
-});
+closeClustersAfterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Closed-loop writers until `stop()`; `acked` holds the writes that were acknowledged. */
 function writers(c: RaftCluster, count: number) {
@@ -54,7 +54,6 @@ function writers(c: RaftCluster, count: number) {
 describe('durable storage on a live cluster', () => {
   it('loses no acknowledged write when nodes crash with disk writes in flight', async () => {
     const c = await liveCluster({ size: 3, storage: 'durable', dataDir });
-    cluster = c;
     const leader = await waitForLeader(c);
     const follower = others(c, leader)[0] as number;
     const load = writers(c, 16);

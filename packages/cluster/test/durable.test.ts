@@ -1,29 +1,28 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RaftCluster } from '../src/cluster.ts';
-import { groupOf, others, runUntil, settle, simCluster, stableLeader } from './helpers.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  closeClustersAfterEach,
+  groupOf,
+  others,
+  runUntil,
+  settle,
+  simCluster,
+  stableLeader,
+} from './helpers.ts';
 
 let dataDir = '';
-let cluster: RaftCluster | null = null;
 
 beforeEach(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'raftlens-durable-'));
 });
 
-afterEach(async () => {
-  const errors = cluster?.internalErrors() ?? [];
-  await cluster?.close();
-  cluster = null;
-  rmSync(dataDir, { recursive: true, force: true });
-  expect(errors).toEqual([]);
-});
+closeClustersAfterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('durable storage', () => {
   it('restarts crashed nodes from disk with every acknowledged write', async () => {
     const c = await simCluster({ storage: 'durable', dataDir });
-    cluster = c;
     await runUntil(c, () => stableLeader(c) !== null, 'a leader');
     for (let i = 0; i < 20; i++) await settle(c, c.put(`k${i}`, `v${i}`));
     const leader = c.leaderOf() as number;
@@ -52,7 +51,6 @@ describe('durable storage', () => {
 
   it('keeps a compacted log across a restart', async () => {
     const c = await simCluster({ storage: 'durable', dataDir, size: 3 });
-    cluster = c;
     await runUntil(c, () => stableLeader(c) !== null, 'a leader');
     for (let i = 0; i < 10; i++) await settle(c, c.put(`k${i}`, `v${i}`));
     const follower = others(c, c.leaderOf() as number)[0] as number;

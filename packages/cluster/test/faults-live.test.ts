@@ -4,19 +4,18 @@
  * simulated run.
  */
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IntegrationFault } from '../src/api.ts';
-import type { RaftCluster } from '../src/cluster.ts';
-import { groupOf, liveCluster, others, waitForLeader, waitUntil } from './helpers.ts';
+import {
+  closeClustersAfterEach,
+  groupOf,
+  liveCluster,
+  others,
+  waitForLeader,
+  waitUntil,
+} from './helpers.ts';
 
-let cluster: RaftCluster | null = null;
-
-afterEach(async () => {
-  const errors = cluster?.internalErrors() ?? [];
-  await cluster?.close();
-  cluster = null;
-  expect(errors).toEqual([]);
-});
+closeClustersAfterEach();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -25,7 +24,6 @@ const onAll = (fault: IntegrationFault, size = 3) =>
 
 async function live(faults: Record<number, IntegrationFault[]>, extra = {}) {
   const c = await liveCluster({ size: 3, faults, ...extra });
-  cluster = c;
   expect(c.snapshot().nodes.every((n) => n.address.startsWith('ws://127.0.0.1:'))).toBe(true);
   return c;
 }

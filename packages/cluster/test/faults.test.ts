@@ -1,15 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RaftCluster } from '../src/cluster.ts';
-import { groupOf, others, runUntil, settle, simCluster, stableLeader } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  closeClustersAfterEach,
+  groupOf,
+  others,
+  runUntil,
+  settle,
+  simCluster,
+  stableLeader,
+} from './helpers.ts';
 
-let cluster: RaftCluster | null = null;
-
-afterEach(async () => {
-  const errors = cluster?.internalErrors() ?? [];
-  await cluster?.close();
-  cluster = null;
-  expect(errors).toEqual([]);
-});
+closeClustersAfterEach();
 
 const allNodes = (fault: string, size = 5) =>
   Object.fromEntries(Array.from({ length: size }, (_, i) => [i + 1, [fault]])) as Record<
@@ -20,7 +20,6 @@ const allNodes = (fault: string, size = 5) =>
 describe('integration faults', () => {
   it('no-initial-conf: the node cannot campaign and says why', async () => {
     const c = await simCluster({ faults: { 1: ['no-initial-conf'] } });
-    cluster = c;
 
     await runUntil(c, () => stableLeader(c) !== null, 'a leader');
     c.advance(2_000);
@@ -38,7 +37,6 @@ describe('integration faults', () => {
 
   it('no-initial-conf on every node: no leader, ever', async () => {
     const c = await simCluster({ faults: allNodes('no-initial-conf') });
-    cluster = c;
 
     c.advance(5_000);
 
@@ -48,7 +46,6 @@ describe('integration faults', () => {
 
   it('voters-exclude-self: the node believes in a configuration without itself', async () => {
     const c = await simCluster({ faults: { 2: ['voters-exclude-self'] } });
-    cluster = c;
 
     await runUntil(c, () => stableLeader(c) !== null, 'a leader');
     c.advance(2_000);
@@ -61,7 +58,6 @@ describe('integration faults', () => {
 
   it('double-tick: the node’s logical clock runs twice as fast', async () => {
     const c = await simCluster({ faults: { 3: ['double-tick'] } });
-    cluster = c;
 
     c.advance(1_000);
 
@@ -77,7 +73,6 @@ describe('integration faults', () => {
       faults: allNodes('never-advance'),
       core: { preVote: false, checkQuorum: false },
     });
-    cluster = c;
 
     await runUntil(c, () => c.leaderOf() !== null, 'a leader');
     const leader = c.leaderOf() as number;
@@ -92,7 +87,6 @@ describe('integration faults', () => {
 
   it('never-advance everywhere with PreVote: no leader at all', async () => {
     const c = await simCluster({ faults: allNodes('never-advance') });
-    cluster = c;
 
     c.advance(3_000);
 
@@ -103,7 +97,6 @@ describe('integration faults', () => {
 
   it('never-advance on a follower: it stops at its first Ready while the others go on', async () => {
     const c = await simCluster({ faults: { 5: ['never-advance'] } });
-    cluster = c;
     await runUntil(
       c,
       () => c.leaderOf() !== null && groupOf(c, c.leaderOf() as number).commit > 0,
@@ -127,7 +120,6 @@ describe('integration faults', () => {
     const c = await simCluster({
       faults: { 4: ['drop-persisted-messages'], 5: ['drop-persisted-messages'] },
     });
-    cluster = c;
     await runUntil(c, () => stableLeader(c) !== null, 'a leader');
     if (c.leaderOf() === 4 || c.leaderOf() === 5) await settle(c, c.transferLeader(1));
 
@@ -158,7 +150,6 @@ describe('integration faults', () => {
 
   it('ack-on-append: a write is acknowledged, then lost', async () => {
     const c = await simCluster({ faults: allNodes('ack-on-append') });
-    cluster = c;
     await runUntil(c, () => stableLeader(c) !== null, 'a leader');
     const oldLeader = c.leaderOf() as number;
     c.partition([[oldLeader], others(c, oldLeader)]);
@@ -188,7 +179,6 @@ describe('integration faults', () => {
 
   it('without ack-on-append, the same write fails instead of being acknowledged', async () => {
     const c = await simCluster();
-    cluster = c;
     await runUntil(c, () => stableLeader(c) !== null, 'a leader');
     const oldLeader = c.leaderOf() as number;
     c.partition([[oldLeader], others(c, oldLeader)]);

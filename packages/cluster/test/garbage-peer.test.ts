@@ -5,26 +5,20 @@
  */
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RaftCluster } from '../src/cluster.ts';
-import { liveCluster, waitForLeader, waitUntil } from './helpers.ts';
+import { closeClustersAfterEach, liveCluster, waitForLeader, waitUntil } from './helpers.ts';
 import { encodeFrame, OPCODE, RawClient } from './transport/raw-client.ts';
 
 const SECRET = 'garbage-peer-test-secret';
-let cluster: RaftCluster | null = null;
 const raws: RawClient[] = [];
 
-afterEach(async () => {
+afterEach(() => {
   for (const c of raws.splice(0)) c.destroy();
-  const errors = cluster?.internalErrors() ?? [];
-  await cluster?.close();
-  cluster = null;
-  expect(errors).toEqual([]);
 });
+closeClustersAfterEach();
 
 describe('a live node sent garbage on its peer port', () => {
   it('closes the bad connections, counts them, and goes on replicating', async () => {
     const c = await liveCluster({ size: 3, secret: SECRET });
-    cluster = c;
     const leader = await waitForLeader(c);
     const victim = leader === 1 ? 2 : 1;
     const port = Number(new URL(c.snapshot().nodes[victim - 1]?.address ?? '').port);

@@ -1,23 +1,53 @@
 import type { GroupView } from '@raftlens/trace';
+import { afterEach, expect } from 'vitest';
 import type { RaftCluster } from '../src/cluster.ts';
 import { type CreateClusterInput, createCluster } from '../src/create.ts';
 
 let clusterCount = 0;
+/** Clusters made by `liveCluster` and `simCluster` and not yet closed by `closeClustersAfterEach`. */
+const opened: RaftCluster[] = [];
+
+async function opening(made: Promise<RaftCluster>): Promise<RaftCluster> {
+  const c = await made;
+  opened.push(c);
+  return c;
+}
+
+/**
+ * After each test of the calling file: closes every cluster the test made here, fails the test
+ * if any of them met an internal error (a listener that threw, a failed Ready), then runs
+ * `cleanup` (removing a data folder, say), which must wait for the clusters to be closed.
+ */
+export function closeClustersAfterEach(cleanup?: () => void): void {
+  afterEach(async () => {
+    const errors: unknown[] = [];
+    for (const c of opened.splice(0)) {
+      errors.push(...c.internalErrors());
+      await c.close();
+    }
+    cleanup?.();
+    expect(errors).toEqual([]);
+  });
+}
 
 /** A live cluster with fast ticks, for tests. */
 export function liveCluster(input: Partial<CreateClusterInput> = {}): Promise<RaftCluster> {
-  return createCluster({ tickMs: 10, ...input, name: input.name ?? `live-${++clusterCount}` });
+  return opening(
+    createCluster({ tickMs: 10, ...input, name: input.name ?? `live-${++clusterCount}` }),
+  );
 }
 
 /** A simulated cluster on a manual clock: time moves only through `advance`. */
 export function simCluster(input: Partial<CreateClusterInput> = {}): Promise<RaftCluster> {
-  return createCluster({
-    tickMs: 10,
-    mode: 'simulated',
-    clock: 'manual',
-    ...input,
-    name: input.name ?? `sim-${++clusterCount}`,
-  });
+  return opening(
+    createCluster({
+      tickMs: 10,
+      mode: 'simulated',
+      clock: 'manual',
+      ...input,
+      name: input.name ?? `sim-${++clusterCount}`,
+    }),
+  );
 }
 
 /** Polls `pred` on the wall clock until it holds; throws after `timeoutMs`. */

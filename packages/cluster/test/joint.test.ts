@@ -1,21 +1,21 @@
 import type { StateEvent, TraceEvent } from '@raftlens/trace';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RaftCluster } from '../src/cluster.ts';
-import { groupOf, others, runUntil, settle, simCluster, stableLeader } from './helpers.ts';
+import {
+  closeClustersAfterEach,
+  groupOf,
+  others,
+  runUntil,
+  settle,
+  simCluster,
+  stableLeader,
+} from './helpers.ts';
 
-let cluster: RaftCluster | null = null;
-
-afterEach(async () => {
-  const errors = cluster?.internalErrors() ?? [];
-  await cluster?.close();
-  cluster = null;
-  expect(errors).toEqual([]);
-});
+closeClustersAfterEach();
 
 /** A simulated cluster of `size` with a stable leader; returns it and its leader. */
 async function withLeader(size = 3, extra: { requestTimeoutMs?: number; groups?: number } = {}) {
   const c = await simCluster({ size, ...extra });
-  cluster = c;
   await runUntil(c, () => stableLeader(c) !== null, 'a leader');
   return { c, leader: c.leaderOf() as number };
 }
@@ -206,7 +206,6 @@ describe('changeMembership refusals', () => {
 
   it('answers NoLeader before any election, UnknownGroup and InvalidRequest', async () => {
     const c = await simCluster({ size: 3 });
-    cluster = c;
     const add = { type: 'add-voter', node: 4 } as const;
 
     await expect(c.changeMembership([add])).rejects.toMatchObject({ code: 'NoLeader' });

@@ -1,19 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RaftCluster } from '../src/cluster.ts';
-import { groupOf, liveCluster, others, waitForLeader, waitUntil } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  closeClustersAfterEach,
+  groupOf,
+  liveCluster,
+  others,
+  waitForLeader,
+  waitUntil,
+} from './helpers.ts';
 
-let cluster: RaftCluster | null = null;
-
-afterEach(async () => {
-  const errors = cluster?.internalErrors() ?? [];
-  await cluster?.close();
-  cluster = null;
-  expect(errors).toEqual([]);
-});
+closeClustersAfterEach();
 
 describe('a live cluster over WebSockets', () => {
   it('elects one leader that every node follows', async () => {
-    cluster = await liveCluster();
+    const cluster = await liveCluster();
 
     const leader = await waitForLeader(cluster);
 
@@ -26,7 +25,6 @@ describe('a live cluster over WebSockets', () => {
 
   it('applies 1,000 writes on every node', async () => {
     const c = await liveCluster();
-    cluster = c;
     await waitForLeader(c);
 
     const results = await Promise.all(
@@ -53,7 +51,6 @@ describe('a live cluster over WebSockets', () => {
 
   it('elects a new leader at a higher term when the leader is cut off; the old one follows', async () => {
     const c = await liveCluster();
-    cluster = c;
     const oldLeader = await waitForLeader(c);
     const oldTerm = groupOf(c, oldLeader).term;
     await c.put('before', '1');
@@ -78,7 +75,6 @@ describe('a live cluster over WebSockets', () => {
 
   it('stalls commit while MsgApp is held and advances once it is released', async () => {
     const c = await liveCluster();
-    cluster = c;
     const leader = await waitForLeader(c);
     await c.put('warm', 'up');
     const commitBefore = groupOf(c, leader).commit;
@@ -103,7 +99,6 @@ describe('a live cluster over WebSockets', () => {
 
   it('leaves a follower behind while everything to it is dropped, and catches it up after', async () => {
     const c = await liveCluster();
-    cluster = c;
     const leader = await waitForLeader(c);
     const follower = others(c, leader)[0] as number;
     c.setLinkRule(leader, follower, { dropRate: 1 });
@@ -123,7 +118,6 @@ describe('a live cluster over WebSockets', () => {
 
   it('restarts crashed nodes from what they persisted, losing no acknowledged write', async () => {
     const c = await liveCluster();
-    cluster = c;
     const leader = await waitForLeader(c);
     const follower = others(c, leader)[0] as number;
     await c.put('a', '1');
@@ -158,7 +152,6 @@ describe('a live cluster over WebSockets', () => {
 describe('a live cluster with several groups', () => {
   it('runs every group over one transport per node, each with its own leader and data', async () => {
     const c = await liveCluster({ size: 3, groups: 3 });
-    cluster = c;
 
     await waitUntil(() => [1, 2, 3].every((g) => c.leaderOf(g) !== null), 'a leader per group');
     await c.put('k', 'one', { group: 1 });

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RaftCluster } from '../src/cluster.ts';
+import { describe, expect, it } from 'vitest';
 import {
+  closeClustersAfterEach,
   groupOf,
   liveCluster,
   others,
@@ -12,19 +12,11 @@ import {
   waitUntil,
 } from './helpers.ts';
 
-let cluster: RaftCluster | null = null;
-
-afterEach(async () => {
-  const errors = cluster?.internalErrors() ?? [];
-  await cluster?.close();
-  cluster = null;
-  expect(errors).toEqual([]);
-});
+closeClustersAfterEach();
 
 describe('membership', () => {
   it('adds a voter on a new port that catches up and counts in the quorum (live)', async () => {
     const c = await liveCluster({ size: 3 });
-    cluster = c;
     await waitForLeader(c);
     await c.put('before', '1');
 
@@ -46,7 +38,6 @@ describe('membership', () => {
 
   it('adds a learner, which replicates but does not vote, then promotes it', async () => {
     const c = await simCluster({ size: 3 });
-    cluster = c;
     await runUntil(c, () => stableLeader(c) !== null, 'a leader');
 
     const id = await settle(c, c.addNode({ learner: true }));
@@ -71,7 +62,6 @@ describe('membership', () => {
 
   it('refuses to promote a node that is not a learner', async () => {
     const c = await simCluster({ size: 3 });
-    cluster = c;
     await runUntil(c, () => stableLeader(c) !== null, 'a leader');
 
     await expect(settle(c, c.promoteLearner(2))).rejects.toMatchObject({
@@ -81,7 +71,6 @@ describe('membership', () => {
 
   it('removes a node, which then stops', async () => {
     const c = await simCluster();
-    cluster = c;
     await runUntil(c, () => stableLeader(c) !== null, 'a leader');
     const victim = others(c, c.leaderOf() as number)[0] as number;
 
@@ -94,7 +83,6 @@ describe('membership', () => {
 
   it('transfers leadership to the node asked for', async () => {
     const c = await simCluster();
-    cluster = c;
     await runUntil(c, () => stableLeader(c) !== null, 'a leader');
     const target = others(c, c.leaderOf() as number)[1] as number;
     const term = groupOf(c, target).term;
@@ -111,7 +99,6 @@ describe('membership', () => {
 
   it('compacts a log and brings a new node up to date with a snapshot', async () => {
     const c = await simCluster({ size: 3 });
-    cluster = c;
     await runUntil(c, () => stableLeader(c) !== null, 'a leader');
     for (let i = 0; i < 20; i++) await settle(c, c.put(`k${i}`, `v${i}`));
     const leader = c.leaderOf() as number;
@@ -141,7 +128,6 @@ describe('membership', () => {
 
   it('answers membership requests with typed errors', async () => {
     const c = await simCluster({ size: 3 });
-    cluster = c;
 
     await expect(c.removeNode(9)).rejects.toMatchObject({ code: 'UnknownNode' });
     await expect(c.addNode({ learner: false })).rejects.toMatchObject({ code: 'NoLeader' });

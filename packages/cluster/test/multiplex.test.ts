@@ -5,18 +5,10 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RaftCluster } from '../src/cluster.ts';
-import { liveCluster, waitUntil } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { closeClustersAfterEach, liveCluster, waitUntil } from './helpers.ts';
 
-let cluster: RaftCluster | null = null;
-
-afterEach(async () => {
-  const errors = cluster?.internalErrors() ?? [];
-  await cluster?.close();
-  cluster = null;
-  expect(errors).toEqual([]);
-});
+closeClustersAfterEach();
 
 /** Established IPv4 TCP connections as [local port, remote port]. */
 function establishedTcp(): Array<[number, number]> {
@@ -34,7 +26,6 @@ function establishedTcp(): Array<[number, number]> {
 describe.runIf(process.platform === 'linux')('groups over one connection', () => {
   it('opens one connection per pair of nodes, whatever the number of groups', async () => {
     const c = await liveCluster({ size: 3, groups: 3 });
-    cluster = c;
     await waitUntil(() => [1, 2, 3].every((g) => c.leaderOf(g) !== null), 'a leader per group');
     for (const group of [1, 2, 3]) await c.put('k', `v${group}`, { group });
     await waitUntil(

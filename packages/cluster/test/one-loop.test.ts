@@ -4,18 +4,11 @@
  */
 
 import type { GroupView } from '@raftlens/trace';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RaftCluster } from '../src/cluster.ts';
-import { runUntil, simCluster } from './helpers.ts';
+import { closeClustersAfterEach, runUntil, simCluster } from './helpers.ts';
 
-let cluster: RaftCluster | null = null;
-
-afterEach(async () => {
-  const errors = cluster?.internalErrors() ?? [];
-  await cluster?.close();
-  cluster = null;
-  expect(errors).toEqual([]);
-});
+closeClustersAfterEach();
 
 const GROUPS = [1, 2, 3];
 
@@ -33,7 +26,6 @@ function followerClocks(c: RaftCluster): Map<string, number> {
 describe('the node loop', () => {
   it('ticks every group of the node once per tick', async () => {
     const c = await simCluster({ size: 3, groups: 3 });
-    cluster = c;
     await runUntil(c, () => GROUPS.every((g) => c.leaderOf(g) !== null), 'a leader per group');
     c.pause();
     const before = followerClocks(c);

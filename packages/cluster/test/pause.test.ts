@@ -1,16 +1,15 @@
 import type { ClusterSnapshot } from '@raftlens/trace';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RaftCluster } from '../src/cluster.ts';
-import { liveCluster, runUntil, simCluster, waitForLeader, waitUntil } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  closeClustersAfterEach,
+  liveCluster,
+  runUntil,
+  simCluster,
+  waitForLeader,
+  waitUntil,
+} from './helpers.ts';
 
-let cluster: RaftCluster | null = null;
-
-afterEach(async () => {
-  const errors = cluster?.internalErrors() ?? [];
-  await cluster?.close();
-  cluster = null;
-  expect(errors).toEqual([]);
-});
+closeClustersAfterEach();
 
 /** Every field of every node's Raft state, as a comparable string. */
 function raftState(snap: ClusterSnapshot): string {
@@ -26,7 +25,6 @@ function raftState(snap: ClusterSnapshot): string {
 describe('pause and step', () => {
   it('changes no Raft state over several tick periods while paused (live)', async () => {
     const c = await liveCluster();
-    cluster = c;
     await waitForLeader(c);
     await c.put('a', '1');
 
@@ -48,7 +46,6 @@ describe('pause and step', () => {
 
   it('steps one pending message at a time, oldest first (live)', async () => {
     const c = await liveCluster();
-    cluster = c;
     await waitForLeader(c);
     c.pause();
     await c.step('tick');
@@ -66,7 +63,6 @@ describe('pause and step', () => {
 
   it('advances every node one tick on a tick step', async () => {
     const c = await simCluster();
-    cluster = c;
     await runUntil(c, () => c.leaderOf() !== null, 'a leader');
     c.pause();
     const ticks = c.snapshot().nodes.map((n) => n.tick);
@@ -79,14 +75,12 @@ describe('pause and step', () => {
 
   it('refuses to step a running cluster', async () => {
     const c = await simCluster();
-    cluster = c;
 
     await expect(c.step('message')).rejects.toMatchObject({ code: 'NotPaused' });
   });
 
   it('queues a write made while paused and runs it on resume', async () => {
     const c = await simCluster();
-    cluster = c;
     await runUntil(c, () => c.leaderOf() !== null, 'a leader');
     c.pause();
 
@@ -108,7 +102,6 @@ describe('pause and step', () => {
 
   it('slows time with the speed factor', async () => {
     const c = await liveCluster({ tickMs: 10 });
-    cluster = c;
     await waitForLeader(c);
     const leader = c.leaderOf() as number;
     const tick0 = c.snapshot().nodes.find((n) => n.id === leader)?.tick ?? 0;

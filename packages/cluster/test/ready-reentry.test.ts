@@ -7,21 +7,20 @@
  * stopped for good, a candidate stuck in its term that never sent its votes.
  */
 
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RaftCluster } from '../src/cluster.ts';
+import { describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../src/storage/memory.ts';
 import type { StorageFactory } from '../src/storage/open.ts';
 import type { NodeStorage } from '../src/storage/types.ts';
-import { groupOf, liveCluster, others, waitForLeader, waitUntil } from './helpers.ts';
+import {
+  closeClustersAfterEach,
+  groupOf,
+  liveCluster,
+  others,
+  waitForLeader,
+  waitUntil,
+} from './helpers.ts';
 
-let cluster: RaftCluster | null = null;
-
-afterEach(async () => {
-  const errors = cluster?.internalErrors() ?? [];
-  await cluster?.close();
-  cluster = null;
-  expect(errors).toEqual([]);
-});
+closeClustersAfterEach();
 
 /** A disk whose syncs on one node wait until the test lets them finish. */
 class SlowDisk {
@@ -70,7 +69,6 @@ describe('handling a Ready', () => {
       // Without PreVote a campaign writes a new term at once, which waits for the slow disk.
       core: { preVote: false, checkQuorum: false },
     });
-    cluster = c;
     const leader = await waitForLeader(c);
     const [candidate, crashed] = others(c, leader) as [number, number];
     await c.put('before', 'crash');

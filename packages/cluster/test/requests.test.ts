@@ -1,16 +1,16 @@
 import type { ProposalEvent } from '@raftlens/trace';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RaftCluster } from '../src/cluster.ts';
-import { others, runUntil, settle, simCluster, stableLeader } from './helpers.ts';
+import {
+  closeClustersAfterEach,
+  others,
+  runUntil,
+  settle,
+  simCluster,
+  stableLeader,
+} from './helpers.ts';
 
-let cluster: RaftCluster | null = null;
-
-afterEach(async () => {
-  const errors = cluster?.internalErrors() ?? [];
-  await cluster?.close();
-  cluster = null;
-  expect(errors).toEqual([]);
-});
+closeClustersAfterEach();
 
 function fates(c: RaftCluster, proposalId: string): string[] {
   return c
@@ -21,7 +21,6 @@ function fates(c: RaftCluster, proposalId: string): string[] {
 
 async function withLeader(): Promise<RaftCluster> {
   const c = await simCluster();
-  cluster = c;
   await runUntil(c, () => stableLeader(c) !== null, 'a leader');
   return c;
 }
@@ -29,7 +28,6 @@ async function withLeader(): Promise<RaftCluster> {
 describe('writes', () => {
   it('fail at once with ProposalDropped and the core’s reason when no leader is known', async () => {
     const c = await simCluster();
-    cluster = c;
 
     const write = c.put('k', 'v');
 
@@ -143,7 +141,6 @@ describe('reads', () => {
 
   it('fail with NoLeader on a node that knows no leader', async () => {
     const c = await simCluster();
-    cluster = c;
 
     await expect(c.get('k')).rejects.toMatchObject({ code: 'NoLeader' });
   });

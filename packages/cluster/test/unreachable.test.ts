@@ -5,23 +5,21 @@
  * rejection.
  */
 
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RaftCluster } from '../src/cluster.ts';
-import { groupOf, liveCluster, others, waitForLeader, waitUntil } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  closeClustersAfterEach,
+  groupOf,
+  liveCluster,
+  others,
+  waitForLeader,
+  waitUntil,
+} from './helpers.ts';
 
-let cluster: RaftCluster | null = null;
-
-afterEach(async () => {
-  const errors = cluster?.internalErrors() ?? [];
-  await cluster?.close();
-  cluster = null;
-  expect(errors).toEqual([]);
-});
+closeClustersAfterEach();
 
 describe('an unreachable peer', () => {
   it('is reported to the leader’s core, which probes it instead of streaming to it', async () => {
     const c = await liveCluster({ size: 3 });
-    cluster = c;
     const leader = await waitForLeader(c);
     await c.put('k', 'v');
     const follower = others(c, leader)[0] as number;

@@ -35,7 +35,7 @@ export const leaderElection: Scenario = {
     {
       title: 'A timeout fires',
       narration:
-        'The node whose timer runs out first (node {candidate}) becomes a pre-candidate: it asks ' +
+        'The node whose timer runs out first (node {first}) becomes a pre-candidate: it asks ' +
         'the others whether they would vote for it, without raising its term yet.',
       until: {
         description: 'a node becomes a pre-candidate',
@@ -45,9 +45,9 @@ export const leaderElection: Scenario = {
       },
       after: (ctx, view) => {
         const node = firstNode(view, (e) => e.kind === 'state' && e.name === 'BecomePreCandidate');
-        if (node !== null) ctx.name('candidate', node);
+        if (node !== null) ctx.name('first', node);
       },
-      expect: { leader: null, roles: { candidate: 'StatePreCandidate' } },
+      expect: { leader: null, roles: { first: 'StatePreCandidate' } },
     },
     {
       title: 'The pre-vote succeeds',
@@ -57,18 +57,18 @@ export const leaderElection: Scenario = {
         'itself.',
       until: {
         description: 'the pre-candidate becomes a candidate',
-        test: stateEvent('BecomeCandidate', 'candidate'),
+        test: stateEvent('BecomeCandidate', 'first'),
         withinMs: 1_000,
         everyMs: 1,
       },
       expect: {
         leader: null,
-        roles: { candidate: 'StateCandidate' },
+        roles: { first: 'StateCandidate' },
         checks: [
           {
             description: 'The candidate is in term 1',
             check: (v) =>
-              v.group('candidate')?.term === 1 ? null : `term ${v.group('candidate')?.term}`,
+              v.group('first')?.term === 1 ? null : `term ${v.group('first')?.term}`,
           },
         ],
       },
@@ -80,11 +80,11 @@ export const leaderElection: Scenario = {
         'at least as up to date. With 3 votes of 5, a majority, the candidate becomes leader.',
       until: {
         description: 'the candidate becomes leader',
-        test: stateEvent('BecomeLeader', 'candidate'),
+        test: stateEvent('BecomeLeader', 'first'),
         withinMs: 1_000,
         everyMs: 1,
       },
-      expect: { leader: 'candidate' },
+      expect: { leader: 'first' },
     },
     {
       title: 'The leader takes charge',
@@ -96,7 +96,7 @@ export const leaderElection: Scenario = {
         test: all(stableLeader, caughtUp),
         withinMs: 2_000,
       },
-      expect: { leader: 'candidate', caughtUp: true, commitEquals: 1, healthy: true },
+      expect: { leader: 'first', caughtUp: true, commitEquals: 1, healthy: true },
     },
     {
       title: 'Heartbeats keep the peace',
@@ -105,7 +105,7 @@ export const leaderElection: Scenario = {
         'no new election starts as long as the leader is alive and reachable.',
       until: { description: 'three seconds pass', withinMs: 3_000 },
       expect: {
-        leader: 'candidate',
+        leader: 'first',
         healthy: true,
         checks: [
           {

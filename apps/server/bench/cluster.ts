@@ -24,7 +24,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { ensureEtcd, etcdPut, startEtcdCluster } from './etcd.ts';
+import { type Connection, openConnection } from './connection.ts';
+import { ensureEtcd, etcdPutBody, startEtcdCluster } from './etcd.ts';
 
 interface BenchArgs {
   seconds: number;
@@ -38,6 +39,9 @@ interface BenchArgs {
 
 /** One write of the load: resolves with whether it succeeded, once the answer is read. */
 type Write = (key: string, value: string) => Promise<boolean>;
+
+/** Makes the write of client `id`, which sends on `conn`, a connection of its own. */
+type Writer = (id: number, conn: Connection) => Write;
 
 interface RunResult {
   clients: number;
@@ -132,25 +136,30 @@ function percentile(sorted: number[], p: number): number {
   return Math.round((sorted[Math.max(0, at)] as number) * 100) / 100;
 }
 
-/** A write to the Raftlens server's default cluster, answered once applied. */
-function raftlensWrite(url: string): Write {
-  return async (key, value) => {
-    const res = await fetch(`${url}/api/clusters/default/kv/${key}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ value }),
-    });
-    await res.arrayBuffer();
-    return res.ok;
-  };
+/** Whether an answer's status says the write was done; a refused connection is a failed write. */
+async function succeeded(status: Promise<number>): Promise<boolean> {
+  try {
+    const code = await status;
+    return code >= 200 && code < 300;
+  } catch {
+    return false;
+  }
 }
 
-/** A write to one etcd member, answered once committed. */
-function etcdWrite(url: string): Write {
-  return async (key, value) => {
-    const res = await etcdPut(url, key, value);
-    await res.arrayBuffer();
-    return res.ok;
+/** Writes to the Raftlens server's default cluster, answered once applied. */
+function raftlensWriter(url: string): Writer {
+  return (_id, conn) => (key, value) =>
+    succeeded(
+      conn.request('PUT', `${url}/api/clusters/default/kv/${key}`, JSON.stringify({ value })),
+    );
+}
+
+/** Writes to etcd, answered once committed: client `id` always to member `id` mod 3. */
+function etcdWriter(clientUrls: string[]): Writer {
+  return (id, conn) => {
+    const url = clientUrls[id % clientUrls.length] as string;
+    return (key, value) =>
+      succeeded(conn.request('POST', `${url}/v3/kv/put`, etcdPutBody(key, value)));
   };
 }
 
@@ -215,20 +224,25 @@ async function connectViewers(url: string, count: number): Promise<Viewers> {
   return viewers;
 }
 
-/** Runs `clients` closed-loop clients for `args.seconds`; client `id` writes with `writer(id)`. */
+/**
+ * Runs `clients` closed-loop clients for `args.seconds`, each on a connection of its own;
+ * client `id` writes with `writer(id, its connection)`.
+ */
 async function load(
-  writer: (id: number) => Write,
+  writer: Writer,
   args: BenchArgs,
   clients: number,
 ): Promise<{ latencies: number[]; errors: number; elapsedS: number }> {
   const value = 'v'.repeat(args.valueBytes);
   const latencies: number[] = [];
+  const conns = Array.from({ length: clients }, openConnection);
   const started = performance.now();
   const deadline = started + args.seconds * 1000;
   const errors = await Promise.all(
-    Array.from({ length: clients }, (_, id) => client(writer(id), id, value, deadline, latencies)),
+    conns.map((conn, id) => client(writer(id, conn), id, value, deadline, latencies)),
   );
   const elapsedS = (performance.now() - started) / 1000;
+  for (const conn of conns) conn.close();
   latencies.sort((a, b) => a - b);
   return { latencies, errors: errors.reduce((a, b) => a + b, 0), elapsedS };
 }
@@ -257,8 +271,7 @@ function result(
 
 async function run(url: string, args: BenchArgs, clients: number, viewerCount: number) {
   const viewers = viewerCount > 0 ? await connectViewers(url, viewerCount) : null;
-  const write = raftlensWrite(url);
-  const done = await load(() => write, args, clients);
+  const done = await load(raftlensWriter(url), args, clients);
   const { elapsedS } = done;
   viewers?.close();
   const out = result(clients, viewerCount, done);
@@ -284,9 +297,7 @@ async function runEtcd(
   const dataDir = mkdtempSync(join(tmpdir(), 'raftlens-bench-etcd-'));
   const etcd = await startEtcdCluster(binary, dataDir);
   try {
-    const writes = etcd.clientUrls.map(etcdWrite);
-    // Client `id` always writes to member `id % 3`: one connection target per client, spread.
-    const writer = (id: number) => writes[id % writes.length] as Write;
+    const writer = etcdWriter(etcd.clientUrls);
     await load(writer, { ...args, seconds: Math.min(2, args.seconds) }, 4);
     const runs: RunResult[] = [];
     for (const clients of args.clients)

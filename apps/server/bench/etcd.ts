@@ -114,11 +114,16 @@ async function waitForWrites(url: string, timeoutMs: number): Promise<void> {
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
+/** The body of a put through etcd's v3 HTTP/JSON gateway (POST /v3/kv/put). */
+export function etcdPutBody(key: string, value: string): string {
+  return JSON.stringify({ key: b64(key), value: b64(value) });
+}
+
 /** One write through etcd's v3 HTTP/JSON gateway; resolves once etcd has committed it. */
-export function etcdPut(url: string, key: string, value: string): Promise<Response> {
+function etcdPut(url: string, key: string, value: string): Promise<Response> {
   return fetch(`${url}/v3/kv/put`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ key: b64(key), value: b64(value) }),
+    body: etcdPutBody(key, value),
   });
 }

@@ -67,8 +67,7 @@ export const leaderElection: Scenario = {
         checks: [
           {
             description: 'The candidate is in term 1',
-            check: (v) =>
-              v.group('first')?.term === 1 ? null : `term ${v.group('first')?.term}`,
+            check: (v) => (v.group('first')?.term === 1 ? null : `term ${v.group('first')?.term}`),
           },
         ],
       },

@@ -187,9 +187,10 @@ class SegmentedRecorder implements DiskTraceRecorder {
       this.counts.droppedOversize++;
       return;
     }
-    if (this.opts.snapshot !== undefined) this.planSegments(bytes);
     this.buffer.push({ line, bytes, seq: e.seq });
     this.bufferBytes += bytes;
+    // After the event: the cluster already shows it, so a segment cut now starts after it.
+    if (this.opts.snapshot !== undefined) this.planSegments(bytes);
     if (this.bufferBytes > this.bufferBytesMax) this.shedOldest();
     if (this.bufferBytes >= this.flushBytes) void this.flush();
     else this.schedule();

@@ -163,4 +163,43 @@ describe('a rotated recording', () => {
       expect(wrong).toEqual([]);
     }
   });
+
+  it('cuts a segment after the event that overflows it when one turn records a lot', async () => {
+    const c = await createCluster({
+      name: 'burst',
+      mode: 'simulated',
+      clock: 'manual',
+      tickMs: 10,
+      seed: 4,
+    });
+    cluster = c;
+    const dir = mkdtempSync(path.join(tmpdir(), 'raftlens-burst-'));
+    const rec = createTraceRecorder({
+      dir,
+      maxBytes: 400_000,
+      segments: 4,
+      header: c.traceHeader(),
+      snapshot: () => c.snapshot(),
+    });
+    recorder = rec;
+    c.subscribe(rec.record, { fromSeq: 1 });
+    await tick(c, 300);
+    // Seconds of writes in one synchronous run: no microtask runs between the events, so a
+    // full segment cannot wait for the end of the turn and is cut at an event.
+    for (let n = 0; n < 200; n++) void c.put(`k${n}`, `v${n}`).catch(() => undefined);
+    c.advance(3_000);
+    await rec.flush();
+
+    expect(rec.stats().snapshots).toBeGreaterThanOrEqual(2);
+    for (const f of readdirSync(dir).filter((name) => name.endsWith('.ndjson'))) {
+      const lines = readFileSync(path.join(dir, f), 'utf8').split('\n');
+      if (!lines[1]?.startsWith('{"snapshot":')) continue;
+      const snapSeq = (JSON.parse(lines[1]) as { snapshot: ClusterSnapshot }).snapshot.seq;
+      const firstSeq = (JSON.parse(lines[2] ?? '{}') as { seq?: number }).seq;
+      // The segment goes on right after what its snapshot shows.
+      expect(firstSeq).toBe(snapSeq + 1);
+    }
+    const parsed = parseTrace(await rec.readAll());
+    if (!parsed.ok) throw new Error(parsed.error.message);
+  });
 });

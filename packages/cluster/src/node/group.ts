@@ -237,12 +237,16 @@ export class GroupRuntime {
 
   step(msg: Message, readyNow: boolean): RaftError | null {
     if (this.stopped) return null;
+    const committed = this.rn.raft.raftLog.committed;
     const err = this.rn.step(msg);
     if (err !== null && this.debugOn) {
       this.log.debug({ code: err.code, type: msg.type, from: msg.from }, 'step refused');
     }
-    if (readyNow) this.processReady();
-    else this.scheduleReady();
+    // A leader's new commit index is handled at once: the writes it commits are answered
+    // without waiting for the rest of this turn's messages (the other acknowledgements).
+    if (readyNow || (this.isLeader() && this.rn.raft.raftLog.committed !== committed)) {
+      this.processReady();
+    } else this.scheduleReady();
     return err;
   }
 

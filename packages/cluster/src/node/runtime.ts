@@ -444,9 +444,10 @@ export class NodeRuntime {
   }
 
   /**
-   * Steps a message into its group. The Ready it causes is handled now when `readyNow`, else on
-   * the next turn of the loop, together with the Ready of the other messages that arrive in
-   * the same turn (etcd's node loop likewise steps what is queued before taking a Ready).
+   * Steps a message into its group. The Ready it causes is handled now when `readyNow` (or
+   * when it moves a leader's commit index), else on the next turn of the loop, together with
+   * the Ready of the other messages that arrive in the same turn (etcd's node loop likewise
+   * steps what is queued before taking a Ready).
    */
   private deliver(from: number, env: Envelope, readyNow = false): void {
     const g = this.groups.get(env.group);

@@ -75,9 +75,10 @@ export function ClusterView() {
       )}
       {snapshot && width > 0 && (
         // What moves every frame has its own layer, so the rest of the picture is not repainted.
+        // Messages go over the timer rings: a message just leaving a node keeps its label whole.
         <svg width={width} height={height} className="motion" aria-hidden="true">
-          <MessageLayer layout={layout} />
           <TimerLayer layout={layout} />
+          <MessageLayer layout={layout} />
         </svg>
       )}
       {snapshot && width > 0 && (

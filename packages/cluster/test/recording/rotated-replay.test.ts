@@ -69,26 +69,35 @@ function picture(snap: ClusterSnapshot) {
   };
 }
 
+/**
+ * A simulated cluster of seed `seed` and a recorder in four segments for it, which starts each
+ * with the cluster's snapshot; the events still have to be subscribed.
+ */
+async function recordedRun(seed: number, maxBytes: number, flushIntervalMs?: number) {
+  const c = await createCluster({
+    name: `rotated-${seed}`,
+    mode: 'simulated',
+    clock: 'manual',
+    tickMs: 10,
+    seed,
+  });
+  cluster = c;
+  const dir = mkdtempSync(path.join(tmpdir(), 'raftlens-rot-'));
+  const rec = createTraceRecorder({
+    dir,
+    maxBytes,
+    segments: 4,
+    header: c.traceHeader(),
+    snapshot: () => c.snapshot(),
+    ...(flushIntervalMs !== undefined ? { flushIntervalMs } : {}),
+  });
+  recorder = rec;
+  return { c, rec, dir };
+}
+
 describe('a rotated recording', () => {
   it('starts each later segment with a snapshot and replays from its first line', async () => {
-    const c = await createCluster({
-      name: 'rotated',
-      mode: 'simulated',
-      clock: 'manual',
-      tickMs: 10,
-      seed: 9,
-    });
-    cluster = c;
-    const dir = mkdtempSync(path.join(tmpdir(), 'raftlens-rot-'));
-    const rec = createTraceRecorder({
-      dir,
-      maxBytes: 600_000,
-      segments: 4,
-      header: c.traceHeader(),
-      snapshot: () => c.snapshot(),
-      flushIntervalMs: 1,
-    });
-    recorder = rec;
+    const { c, rec, dir } = await recordedRun(9, 600_000, 1);
     const events: TraceEvent[] = [];
     c.subscribe(
       (e) => {
@@ -165,23 +174,7 @@ describe('a rotated recording', () => {
   });
 
   it('cuts a segment after the event that overflows it when one turn records a lot', async () => {
-    const c = await createCluster({
-      name: 'burst',
-      mode: 'simulated',
-      clock: 'manual',
-      tickMs: 10,
-      seed: 4,
-    });
-    cluster = c;
-    const dir = mkdtempSync(path.join(tmpdir(), 'raftlens-burst-'));
-    const rec = createTraceRecorder({
-      dir,
-      maxBytes: 400_000,
-      segments: 4,
-      header: c.traceHeader(),
-      snapshot: () => c.snapshot(),
-    });
-    recorder = rec;
+    const { c, rec, dir } = await recordedRun(4, 400_000);
     c.subscribe(rec.record, { fromSeq: 1 });
     await tick(c, 300);
     // Seconds of writes in one synchronous run: no microtask runs between the events, so a

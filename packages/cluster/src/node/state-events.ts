@@ -26,8 +26,8 @@ export function stateEventFrom(e: RaftTraceEvent): StateFields | null {
     commit: e.commit,
     role: e.role,
     lastIndex: e.lastIndex,
-    conf: [[...e.conf[0]], [...e.conf[1]]],
-    learners: [...e.learners],
+    conf: sharedConf(e.conf),
+    learners: sharedIds(e.learners),
   };
   if (e.msg !== undefined) out.msg = summarizeMessage(e.msg);
   if (e.confChange !== undefined) out.confChange = confChangesToString(e.confChange.changes);
@@ -35,4 +35,30 @@ export function stateEventFrom(e: RaftTraceEvent): StateFields | null {
     out.progress = { match: e.progress.match, next: e.progress.next };
   }
   return out;
+}
+
+// Nearly every state event of a cluster carries the same configuration. The trace keeps events
+// for seconds (the recorder's ring, the diagnosis window), so copies of the same few arrays in
+// each were a good part of what the garbage collector moved. The last arrays handed out are
+// handed out again while the configuration stays the same; like message summaries, events are
+// never changed once made.
+let lastConf: [number[], number[]] = [[], []];
+let lastLearners: number[] = [];
+
+function sameIds(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sharedConf(conf: readonly [readonly number[], readonly number[]]): [number[], number[]] {
+  if (!sameIds(conf[0], lastConf[0]) || !sameIds(conf[1], lastConf[1])) {
+    lastConf = [[...conf[0]], [...conf[1]]];
+  }
+  return lastConf;
+}
+
+function sharedIds(ids: readonly number[]): number[] {
+  if (!sameIds(ids, lastLearners)) lastLearners = [...ids];
+  return lastLearners;
 }

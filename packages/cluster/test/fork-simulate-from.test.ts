@@ -1,19 +1,17 @@
 import type { ClusterSnapshot } from '@raftlens/trace';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RaftCluster } from '../src/cluster.ts';
+import { describe, expect, it } from 'vitest';
 import { SimulateFromError, simulateFrom } from '../src/simulate-from.ts';
-import { liveCluster, runUntil, settle, stableLeader, waitForLeader } from './helpers.ts';
+import {
+  closeClustersAfterEach,
+  liveCluster,
+  runUntil,
+  settle,
+  stableLeader,
+  tracked,
+  waitForLeader,
+} from './helpers.ts';
 
-const open: RaftCluster[] = [];
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
-
-function keep<T extends RaftCluster>(c: T): T {
-  open.push(c);
-  return c;
-}
+closeClustersAfterEach();
 
 /** What a node's store holds, per node: the hard state and the log's (index, term) pairs. */
 function persisted(s: ClusterSnapshot) {
@@ -34,7 +32,7 @@ function persisted(s: ClusterSnapshot) {
 
 describe('simulateFrom', () => {
   it('starts a simulated cluster from a live one’s stores, and it carries on from there', async () => {
-    const live = keep(await liveCluster({ size: 3, groups: 2 }));
+    const live = await liveCluster({ size: 3, groups: 2 });
     await waitForLeader(live);
     for (let i = 0; i < 6; i++) await live.put(`k${i}`, `v${i}`);
     await live.put('g2', 'x', { group: 2 });
@@ -43,7 +41,7 @@ describe('simulateFrom', () => {
     // The stores are read in the same turn as this snapshot: nothing happens in between.
     const cut = live.snapshot();
     const started = await simulateFrom(live, { name: 'from-live', clock: 'manual' });
-    const sim = keep(started.cluster);
+    const sim = tracked(started.cluster);
 
     expect(started.atSeq).toBe(cut.seq);
     expect(sim.options.mode).toBe('simulated');
@@ -66,7 +64,7 @@ describe('simulateFrom', () => {
   });
 
   it('refuses a point in the past, and a node it cannot read', async () => {
-    const live = keep(await liveCluster({ size: 3 }));
+    const live = await liveCluster({ size: 3 });
     await waitForLeader(live);
     const past = live.recorder.lastSeq() - 1;
 

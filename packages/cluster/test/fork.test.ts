@@ -1,11 +1,17 @@
 import type { TraceEvent } from '@raftlens/trace';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { actionLogOf } from '../src/action-log.ts';
 import type { RaftCluster } from '../src/cluster.ts';
 import { createCluster } from '../src/create.ts';
 import { type Fork, ForkError, forkCluster } from '../src/fork.ts';
 import type { VirtualScheduler } from '../src/time/scheduler.ts';
-import { liveCluster, simCluster, stableLeader } from './helpers.ts';
+import {
+  closeClustersAfterEach,
+  liveCluster,
+  simCluster,
+  stableLeader,
+  tracked,
+} from './helpers.ts';
 
 /**
  * Ends the turn of the event loop, as the pacer's timer does after each stretch of virtual
@@ -33,20 +39,11 @@ async function settle<T>(c: RaftCluster, p: Promise<T>): Promise<T> {
   return p;
 }
 
-const open: RaftCluster[] = [];
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
-
-function keep<T extends RaftCluster>(c: T): T {
-  open.push(c);
-  return c;
-}
+closeClustersAfterEach();
 
 async function fork(source: RaftCluster, atSeq: number, name = `fork-${atSeq}`): Promise<Fork> {
   const f = await forkCluster(source, { name: `${source.name}-${name}`, atSeq });
-  keep(f.cluster);
+  tracked(f.cluster);
   return f;
 }
 
@@ -69,7 +66,7 @@ function seqOf(c: RaftCluster, name: string, nth = 0): number {
  * messages released and dropped by hand, a partition, a crash and a restart, a pause with steps.
  */
 async function actedRun(): Promise<RaftCluster> {
-  const c = keep(await simCluster({ seed: 7, size: 5 }));
+  const c = await simCluster({ seed: 7, size: 5 });
   await runUntil(c, () => stableLeader(c) !== null, 'a leader');
   for (let i = 0; i < 4; i++) await settle(c, c.put(`a${i}`, `v${i}`));
   const leader = stableLeader(c) as number;
@@ -194,7 +191,7 @@ describe('forkCluster', () => {
     const last = f.cluster.recorder.lastSeq();
 
     const g = await forkCluster(f.cluster, { name: 'fork-of-fork', atSeq: last });
-    keep(g.cluster);
+    tracked(g.cluster);
 
     expect(g.seq).toBe(last);
     expect(prefix(g.cluster, last)).toEqual(prefix(f.cluster, last));
@@ -221,13 +218,15 @@ describe('forkCluster', () => {
     const last = f.cluster.recorder.lastSeq();
 
     const g = await forkCluster(f.cluster, { name: 'fork-of-mid', atSeq: last });
-    keep(g.cluster);
+    tracked(g.cluster);
 
     expect(prefix(g.cluster, last)).toEqual(prefix(f.cluster, last));
   });
 
   it('replays a paced run, whose inputs land at wall-dependent virtual times', async () => {
-    const c = keep(await createCluster({ name: 'paced', mode: 'simulated', seed: 3, tickMs: 5 }));
+    const c = tracked(
+      await createCluster({ name: 'paced', mode: 'simulated', seed: 3, tickMs: 5 }),
+    );
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     const until = async (pred: () => boolean) => {
       for (let i = 0; i < 400 && !pred(); i++) await sleep(5);
@@ -261,8 +260,8 @@ describe('forkCluster', () => {
   });
 
   it('refuses a live cluster, and a point that is not in the run', async () => {
-    const live = keep(await liveCluster({ size: 3 }));
-    const sim = keep(await simCluster({ size: 3 }));
+    const live = await liveCluster({ size: 3 });
+    const sim = await simCluster({ size: 3 });
     sim.advance(100);
 
     const codeOf = (p: Promise<unknown>) =>

@@ -4,24 +4,26 @@ import type { RaftCluster } from '../src/cluster.ts';
 import { type CreateClusterInput, createCluster } from '../src/create.ts';
 
 let clusterCount = 0;
-/** Clusters made by `liveCluster` and `simCluster` and not yet closed by `closeClustersAfterEach`. */
-const opened: RaftCluster[] = [];
+/** Clusters to close after the test (`closeClustersAfterEach`): those made here, and any tracked. */
+const opened = new Set<RaftCluster>();
 
-async function opening(made: Promise<RaftCluster>): Promise<RaftCluster> {
-  const c = await made;
-  opened.push(c);
+/** Closes `c` after the test too, with the clusters made here (a fork, say). */
+export function tracked<T extends RaftCluster>(c: T): T {
+  opened.add(c);
   return c;
 }
 
 /**
- * After each test of the calling file: closes every cluster the test made here, fails the test
- * if any of them met an internal error (a listener that threw, a failed Ready), then runs
- * `cleanup` (removing a data folder, say), which must wait for the clusters to be closed.
+ * After each test of the calling file: closes every cluster the test made here or tracked,
+ * fails the test if any of them met an internal error (a listener that threw, a failed Ready),
+ * then runs `cleanup` (removing a data folder, say), which must wait for the clusters to close.
  */
 export function closeClustersAfterEach(cleanup?: () => void): void {
   afterEach(async () => {
     const errors: unknown[] = [];
-    for (const c of opened.splice(0)) {
+    const clusters = [...opened];
+    opened.clear();
+    for (const c of clusters) {
       errors.push(...c.internalErrors());
       await c.close();
     }
@@ -32,22 +34,22 @@ export function closeClustersAfterEach(cleanup?: () => void): void {
 
 /** A live cluster with fast ticks, for tests. */
 export function liveCluster(input: Partial<CreateClusterInput> = {}): Promise<RaftCluster> {
-  return opening(
-    createCluster({ tickMs: 10, ...input, name: input.name ?? `live-${++clusterCount}` }),
-  );
+  return createCluster({
+    tickMs: 10,
+    ...input,
+    name: input.name ?? `live-${++clusterCount}`,
+  }).then(tracked);
 }
 
 /** A simulated cluster on a manual clock: time moves only through `advance`. */
 export function simCluster(input: Partial<CreateClusterInput> = {}): Promise<RaftCluster> {
-  return opening(
-    createCluster({
-      tickMs: 10,
-      mode: 'simulated',
-      clock: 'manual',
-      ...input,
-      name: input.name ?? `sim-${++clusterCount}`,
-    }),
-  );
+  return createCluster({
+    tickMs: 10,
+    mode: 'simulated',
+    clock: 'manual',
+    ...input,
+    name: input.name ?? `sim-${++clusterCount}`,
+  }).then(tracked);
 }
 
 /** Polls `pred` on the wall clock until it holds; throws after `timeoutMs`. */

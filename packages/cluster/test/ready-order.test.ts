@@ -12,12 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Entry } from '@raftlens/raft';
 import type { TraceEvent } from '@raftlens/trace';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RaftCluster } from '../src/cluster.ts';
 import { createMemoryStorage } from '../src/storage/memory.ts';
 import { durableStorageFactory, type StorageFactory } from '../src/storage/open.ts';
 import type { NodeStorage } from '../src/storage/types.ts';
 import {
+  closeClustersAfterEach,
   liveCluster,
   others,
   runUntil,
@@ -28,12 +29,7 @@ import {
   waitUntil,
 } from './helpers.ts';
 
-let cluster: RaftCluster | null = null;
-
-afterEach(async () => {
-  await cluster?.close();
-  cluster = null;
-});
+closeClustersAfterEach();
 
 type Mark =
   | { what: 'append'; node: number; last: number }
@@ -132,7 +128,6 @@ describe('the Ready loop', () => {
   it('persists before answering, sends the leader’s appends at once, applies only what is synced', async () => {
     const timeline: Mark[] = [];
     const c = await simCluster({ size: 3, storageFactory: recordingFactory(timeline) });
-    cluster = c;
     c.subscribe((event) => timeline.push({ what: 'event', event }));
     await runUntil(c, () => stableLeader(c) !== null, 'a leader');
     const leader = c.leaderOf() as number;
@@ -155,8 +150,9 @@ describe('the Ready loop', () => {
   it('waits for the disk on a live cluster with durable storage before a follower answers', async () => {
     const timeline: Mark[] = [];
     const dataDir = mkdtempSync(join(tmpdir(), 'raftlens-ready-order-'));
+    let c: RaftCluster | undefined;
     try {
-      const c = await liveCluster({
+      const live = await liveCluster({
         size: 3,
         storage: 'durable',
         dataDir,
@@ -165,21 +161,21 @@ describe('the Ready loop', () => {
           durableStorageFactory({ name: 'order', dataDir }),
         ),
       });
-      cluster = c;
-      c.subscribe((event) => timeline.push({ what: 'event', event }));
-      const leader = await waitForLeader(c);
-      await c.put('warm', 'up');
+      c = live;
+      live.subscribe((event) => timeline.push({ what: 'event', event }));
+      const leader = await waitForLeader(live);
+      await live.put('warm', 'up');
 
       const start = timeline.length;
-      const written = await c.put('k', 'v');
+      const written = await live.put('k', 'v');
       await waitUntil(
-        () => c.snapshot().nodes.every((n) => (n.groups[0]?.applied ?? 0) >= written.index),
+        () => live.snapshot().nodes.every((n) => (n.groups[0]?.applied ?? 0) >= written.index),
         'every node to apply the write',
       );
-      expectReadyOrder(timeline.slice(start), leader, others(c, leader), written.index);
+      expectReadyOrder(timeline.slice(start), leader, others(live, leader), written.index);
     } finally {
-      await cluster?.close();
-      cluster = null;
+      // Closed before its folder goes; the close after the test then finds it closed.
+      await c?.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
